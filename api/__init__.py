@@ -1,0 +1,1 @@
+"""Byline over HTTP (FastAPI). No retrieval or prompting logic lives here."""

@@ -1,0 +1,1 @@
+"""Byline evaluation harness and gold Q&A."""

@@ -1,0 +1,1 @@
+"""Byline: cited answers to questions about news articles (library)."""

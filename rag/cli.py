@@ -1,0 +1,190 @@
+"""The `byline` command line: ingest, ask, search, docs (and serve/eval when installed)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from rag.components import Components
+from rag.dates import parse_date
+from rag.errors import BylineError, InvalidInput
+from rag.retrieval import search_results
+from rag.settings import Settings
+from rag.types import Answer, Filters, IngestReport
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument("--top-k", type=_positive, metavar="N", help="how many passages to use")
+    p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
+    p.add_argument("--source", metavar="NAME", help="only articles from this source (case-insensitive)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="byline", description="Cited answers to questions about news articles.",
+        epilog="Settings come from BYLINE_* environment variables; see the README.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add or update articles from files and folders")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="files or folders (.txt .md .html .json .jsonl); default: the seeds folder")
+    p.add_argument("--prune", action="store_true", help="remove articles no longer in the given folders")
+    p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question")
+    _add_filters(p)
+    p.set_defaults(run=cmd_ask)
+
+    p = sub.add_parser("search", help="show the passages that best match a query")
+    p.add_argument("query")
+    _add_filters(p)
+    p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("docs", help="list, show or delete ingested articles")
+    docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
+    d = docs.add_parser("list", help="list articles")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(run=cmd_docs_list)
+    for name, func, text in (("show", cmd_docs_show, "print one article"),
+                             ("delete", cmd_docs_delete, "remove one article and its chunks")):
+        d = docs.add_parser(name, help=text)
+        d.add_argument("doc_id", metavar="ID")
+        d.set_defaults(run=func)
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions():
+    """Subcommands that live outside rag/ (serve in api/, eval in eval/)."""
+    found = []
+    for module in ("api.cli", "eval.cli"):
+        try:
+            found.append(importlib.import_module(module).register)
+        except ModuleNotFoundError as e:
+            if e.name not in (module, module.split(".")[0]):
+                raise
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as e:
+        problems = "; ".join(f"BYLINE_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
+        print(f"byline: error: bad setting: {problems}", file=sys.stderr)
+        return 2
+    try:
+        return args.run(args, Components(settings))
+    except BylineError as e:
+        print(f"byline: error: {e}", file=sys.stderr)
+        return 2 if isinstance(e, InvalidInput) else 1
+    except KeyboardInterrupt:
+        print("byline: interrupted", file=sys.stderr)
+        return 130
+
+
+# ---- commands ---------------------------------------------------------------------------
+
+def run_ingest(c: Components, paths: list[Path], prune: bool = False) -> IngestReport:
+    from tqdm import tqdm
+
+    bar = tqdm(unit="file", desc="ingest", disable=None, file=sys.stderr)
+    try:
+        return c.ingester.run(paths, prune=prune, on_start=lambda n: bar.reset(total=n), progress=bar.update)
+    finally:
+        bar.close()
+
+
+def cmd_ingest(args, c: Components) -> int:
+    report = run_ingest(c, args.paths or [c.settings.seeds_dir], prune=args.prune)
+    for path, reason in report.failed:
+        print(f"failed: {path}: {reason}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def _filters(args) -> Filters:
+    return Filters(since=parse_date(args.since), until=parse_date(args.until), source=args.source or None)
+
+
+def cmd_ask(args, c: Components) -> int:
+    if not args.question.strip():
+        raise InvalidInput("the question is empty")
+    filters = _filters(args)
+    if c.store.count() == 0 and c.settings.seeds_dir.is_dir():
+        print(f"byline: the store is empty; ingesting {c.settings.seeds_dir} first", file=sys.stderr)
+        run_ingest(c, [c.settings.seeds_dir])
+    answer = c.answerer.run(args.question, top_k=args.top_k, filters=filters)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
+    return 0
+
+
+def render_answer(answer: Answer) -> str:
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.extend(f"[{c.id}] {c.title} \u2014 \"{' '.join(c.quote.split())}\"" for c in answer.citations)
+    return "\n".join(lines)
+
+
+def cmd_search(args, c: Components) -> int:
+    passages = c.retriever.retrieve(args.query, args.top_k, _filters(args))
+    if args.json:
+        print(json.dumps(search_results(args.query, passages), ensure_ascii=False, indent=2))
+        return 0
+    if not passages:
+        print("no matching passages")
+    for n, p in enumerate(passages, 1):
+        print(f"{n}. [{p.score:.3f}] {p.title} ({p.doc_id} {p.start}-{p.end})")
+        print(f"   {' '.join(p.text.split())[:300]}")
+    return 0
+
+
+def cmd_docs_list(args, c: Components) -> int:
+    rows, total = c.store.list()
+    if args.json:
+        print(json.dumps({"total": total, "documents": rows}, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        flag = "" if r["complete"] else "  (incomplete: re-run ingest)"
+        print(f"{r['doc_id']}\t{r['published'] or '-'}\t{r['title']}{flag}")
+    print(f"{total} documents", file=sys.stderr)
+    return 0
+
+
+def cmd_docs_show(args, c: Components) -> int:
+    a = c.store.get(args.doc_id)
+    print(f"id:        {a.doc_id}\ntitle:     {a.title}\nsource:    {a.source or '-'}\n"
+          f"published: {a.published or '-'}\nurl:       {a.url or '-'}\n")
+    print(a.body)
+    return 0
+
+
+def cmd_docs_delete(args, c: Components) -> int:
+    c.store.delete(args.doc_id)
+    print(f"deleted {args.doc_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

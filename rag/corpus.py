@@ -1,0 +1,187 @@
+"""Files in, Articles out: plain text, Markdown, HTML and JSON/JSONL readers.
+
+An article's `body` is kept exactly as decoded from the file (for HTML: the visible
+text), so that chunk and citation offsets point at real article text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rag.dates import parse_date
+from rag.errors import ArticleReadError, InvalidInput, NotFound
+from rag.html_text import html_to_text
+from rag.types import Article
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+
+# "BRUSSELS, December 3. /TASS/."   "LONDON, Jan 5, 2005 (Reuters) -"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z .'\-]{{1,40}}?),\s+(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
+    r"\.?\s*(?:/(?P<agency>[^/\n]{1,20})/\.?|\((?P<agency2>[^)\n]{1,20})\)\s*[-\u2013\u2014]?)?\s*"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s")
+_MAX_TITLE = 100
+
+
+def parse_dateline(text: str) -> dict | None:
+    """Place, date text and agency of a leading news dateline, or None."""
+    m = DATELINE.match(text)
+    if not m:
+        return None
+    agency = m.group("agency") or m.group("agency2") or ""
+    return {"place": m.group("place").strip(), "date_text": m.group("date"),
+            "agency": agency.strip(), "length": m.end()}
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes to text: UTF-8 (BOM allowed), else Windows-1252. Refuses binary data."""
+    if b"\x00" in data[:8192]:
+        raise ArticleReadError("binary file (contains NUL bytes), not an article")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as e:
+        raise ArticleReadError(f"not UTF-8 or Windows-1252 text ({e.reason} at byte {e.start})") from None
+
+
+def title_from_body(body: str) -> str:
+    """A readable title for an article without a headline: its first sentence, shortened."""
+    line = body.lstrip().split("\n", 1)[0]
+    dl = parse_dateline(line)
+    if dl:
+        line = line[dl["length"]:]
+    m = _SENTENCE_END.search(line)
+    sentence = line[: m.start() + 1].strip() if m else line.strip()
+    if len(sentence) <= _MAX_TITLE:
+        return sentence
+    return sentence[:_MAX_TITLE].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
+def article_from_text(text: str, doc_id: str, *, markdown: bool = False, root: str = "",
+                      metadata: dict | None = None) -> Article:
+    """A headline on the first non-empty line (unless it is a dateline sentence), then the body."""
+    if not text.strip():
+        raise ArticleReadError("empty file")
+    meta = dict(metadata or {})
+    first_start = len(text) - len(text.lstrip())
+    first_end = text.find("\n", first_start)
+    first_line = text[first_start:] if first_end < 0 else text[first_start:first_end]
+    rest = "" if first_end < 0 else text[first_end:]
+    if parse_dateline(first_line) or not rest.strip():
+        title, body = "", text
+    else:
+        title = first_line.strip()
+        if markdown:
+            title = title.lstrip("#").strip()
+        body = rest[len(rest) - len(rest.lstrip()):]
+    dl = parse_dateline(body.lstrip())
+    if dl:
+        meta["dateline"] = {k: v for k, v in dl.items() if k != "length"}
+    return Article(doc_id=doc_id, title=title or title_from_body(body), body=body, root=root,
+                   source=dl["agency"] if dl and dl["agency"] else "", metadata=meta)
+
+
+_JSON_FIELDS = {"id", "title", "body", "text", "published_at", "source", "url"}
+
+
+def article_from_json(obj: object, default_id: str | None = None, root: str = "") -> Article:
+    """A JSON article {id, title, body|text, published_at, source, url, ...extra}."""
+    if not isinstance(obj, dict):
+        raise InvalidInput("a JSON article must be an object")
+    body = obj.get("body", obj.get("text"))
+    if not isinstance(body, str) or not body.strip():
+        raise InvalidInput("a JSON article needs a non-empty 'body' (or 'text') string")
+    doc_id = obj.get("id", default_id)
+    if doc_id in (None, "") or not isinstance(doc_id, (str, int)):
+        raise InvalidInput("a JSON article needs an 'id'")
+    extra = {k: v for k, v in obj.items() if k not in _JSON_FIELDS}
+    dl = parse_dateline(body.lstrip())
+    if dl:
+        extra["dateline"] = {k: v for k, v in dl.items() if k != "length"}
+    title = obj.get("title")
+    return Article(
+        doc_id=str(doc_id),
+        title=str(title).strip() if title else title_from_body(body),
+        body=body,
+        published=parse_date(obj.get("published_at")),
+        source=str(obj.get("source") or (dl["agency"] if dl else "") or ""),
+        url=str(obj.get("url") or ""),
+        root=root,
+        metadata=extra,
+    )
+
+
+def read_file(path: Path, root: Path) -> list[Article]:
+    """All articles in one file. Raises ArticleReadError with the reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ArticleReadError(f"unsupported file type {suffix or '(none)'}")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ArticleReadError(e.strerror or str(e)) from None
+    text, encoding = decode(data)
+    rel = path.relative_to(root).as_posix()
+    meta = {"encoding": encoding} if encoding != "utf-8" else {}
+    rootstr = str(root)
+    try:
+        if suffix in TEXT_SUFFIXES:
+            return [article_from_text(text, rel, markdown=suffix != ".txt", root=rootstr, metadata=meta)]
+        if suffix in HTML_SUFFIXES:
+            title, body, published = html_to_text(text)
+            if not body.strip():
+                raise ArticleReadError("no visible text in HTML")
+            art = article_from_text(body, rel, root=rootstr, metadata=meta)
+            return [Article(doc_id=rel, title=title or art.title, body=body, published=published,
+                            source=art.source, root=rootstr, metadata=art.metadata)]
+        return _read_json(text, rel, suffix, rootstr)
+    except InvalidInput as e:
+        raise ArticleReadError(str(e)) from None
+
+
+def _read_json(text: str, rel: str, suffix: str, root: str) -> list[Article]:
+    if not text.strip():
+        raise ArticleReadError("empty file")
+    if suffix == ".jsonl":
+        articles = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    articles.append(article_from_json(json.loads(line), f"{rel}#{n}", root))
+                except (json.JSONDecodeError, InvalidInput) as e:
+                    raise ArticleReadError(f"line {n}: {e}") from None
+        return articles
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ArticleReadError(f"invalid JSON: {e}") from None
+    if isinstance(obj, list):
+        return [article_from_json(o, f"{rel}#{i}", root) for i, o in enumerate(obj)]
+    return [article_from_json(obj, rel, root)]
+
+
+def scan(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
+    """(file, corpus root) for every supported file under the given paths, sorted."""
+    for given in paths:
+        if not given.exists():
+            raise NotFound(f"no such file or directory: {given}")
+        root = given.resolve()
+        if root.is_file():
+            yield root, root.parent
+            continue
+        for path in sorted(root.rglob("*")):
+            rel_parts = path.relative_to(root).parts
+            if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES \
+                    and not any(p.startswith(".") for p in rel_parts):
+                yield path, root

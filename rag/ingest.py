@@ -1,0 +1,111 @@
+"""Files -> articles -> chunks -> vectors in the store; idempotent and incremental.
+
+Unchanged articles (same content hash) are skipped; changed ones have all their chunks
+replaced; with `prune`, articles that were ingested from a scanned folder but are no
+longer in it are removed. A file that cannot be read is reported and skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rag.chunking import Chunker
+from rag.corpus import read_file, scan
+from rag.embedding import Embedder
+from rag.errors import ArticleReadError
+from rag.store import ArticleWrite, ChromaStore
+from rag.types import Article, IngestReport
+
+Progress = Callable[[int], None]  # called with the number of files just finished
+
+
+class Ingester:
+    def __init__(self, chunker: Chunker, embedder: Embedder, store: ChromaStore, batch_chunks: int = 128):
+        if batch_chunks < 1:
+            raise ValueError("batch_chunks must be >= 1")
+        self.chunker = chunker
+        self.embedder = embedder
+        self.store = store
+        self.batch_chunks = batch_chunks
+
+    def run(self, paths: Iterable[Path], *, prune: bool = False,
+            on_start: Callable[[int], None] | None = None, progress: Progress | None = None) -> IngestReport:
+        paths = list(paths)
+        files = list(scan(paths))  # NotFound for a missing path, before any change
+        if on_start:
+            on_start(len(files))
+        report = IngestReport()
+        existing = self.store.hashes()
+        seen: dict[str, str] = {}  # doc_id -> file it came from
+        unreadable: set[str] = set()  # doc ids (or prefixes) of files that failed
+        batch: list[tuple[Article, list]] = []
+        for path, root in files:
+            try:
+                articles = read_file(path, root)
+            except ArticleReadError as e:
+                report.failed.append((str(path), str(e)))
+                unreadable.add(path.relative_to(root).as_posix())
+                articles = []
+            for article in articles:
+                if article.doc_id in seen:
+                    report.failed.append((str(path), f"duplicate id {article.doc_id!r} (also in {seen[article.doc_id]})"))
+                    continue
+                seen[article.doc_id] = str(path)
+                self._consider(article, existing, report, batch)
+            if progress:
+                progress(1)
+        report.chunks += self._flush(batch)
+        if prune:
+            report.removed = self._prune(existing, seen, unreadable, paths)
+        return report
+
+    def add_articles(self, articles: Iterable[Article]) -> IngestReport:
+        """Ingest already-parsed articles (e.g. uploaded JSON); same rules as files."""
+        report = IngestReport()
+        existing = self.store.hashes()
+        batch: list[tuple[Article, list]] = []
+        for article in articles:
+            self._consider(article, existing, report, batch)
+        report.chunks += self._flush(batch)
+        return report
+
+    def _consider(self, article: Article, existing, report: IngestReport, batch) -> None:
+        """Count the article as unchanged, or queue it for (re)writing; flush full batches."""
+        old_hash = existing.get(article.doc_id, (None, ""))[0]
+        if old_hash == article.content_hash:
+            report.unchanged += 1
+            return
+        if old_hash is None:
+            report.added += 1
+        else:
+            report.updated += 1
+        batch.append((article, self.chunker.run(article)))
+        if sum(len(c) for _, c in batch) >= self.batch_chunks:
+            report.chunks += self._flush(batch)
+
+    def _flush(self, batch: list[tuple[Article, list]]) -> int:
+        """Embed and write the batch; empties it. Returns the number of chunks written."""
+        if not batch:
+            return 0
+        texts = [c.text for _, chunks in batch for c in chunks]
+        vectors = self.embedder.embed_batch(texts)
+        writes, i = [], 0
+        for article, chunks in batch:
+            writes.append(ArticleWrite(article, chunks, vectors[i:i + len(chunks)]))
+            i += len(chunks)
+        self.store.write([w for w in writes if w.chunks])
+        batch.clear()
+        return len(texts)
+
+    def _prune(self, existing, seen, unreadable, paths) -> int:
+        roots = {str(p.resolve()) for p in paths if p.is_dir()}
+        removed = 0
+        for doc_id, (_, root) in existing.items():
+            if root not in roots or doc_id in seen:
+                continue
+            if doc_id in unreadable or doc_id.split("#", 1)[0] in unreadable:
+                continue  # the file is still there, it just failed to read this time
+            self.store.delete(doc_id)
+            removed += 1
+        return removed

@@ -1,0 +1,92 @@
+"""Prompt -> text. Backends implement `stream`; `complete` is built on it.
+
+Two backends: llama.cpp running the packaged GGUF (the offline default) and any
+OpenAI-compatible chat endpoint through the `openai` package.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput
+
+
+class LLM(Protocol):
+    model: str
+
+    def stream(self, system: str, user: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        """Yield the reply piece by piece as it is generated."""
+        ...
+
+
+def complete(llm: LLM, system: str, user: str, *, max_tokens: int = 200, temperature: float = 0.0) -> str:
+    return "".join(llm.stream(system, user, max_tokens=max_tokens, temperature=temperature))
+
+
+def _messages(system: str, user: str) -> list[dict]:
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+class LlamaCppLLM:
+    """A local GGUF model through llama-cpp-python. One generation at a time."""
+
+    def __init__(self, model_path: Path, *, model: str, n_ctx: int = 2048, threads: int | None = None,
+                 seed: int = 0):
+        from llama_cpp import Llama
+
+        self.model = model
+        self.n_ctx = n_ctx
+        self._llama = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads or os.cpu_count(),
+                            n_batch=512, seed=seed, verbose=False)
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def stream(self, system: str, user: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        with self._lock:
+            prompt_tokens = self.count_tokens(system) + self.count_tokens(user) + 16
+            if prompt_tokens + max_tokens > self.n_ctx:
+                raise InvalidInput(f"prompt of ~{prompt_tokens} tokens plus {max_tokens} answer tokens "
+                                   f"exceeds the model context of {self.n_ctx}; ask with a smaller top_k")
+            for part in self._llama.create_chat_completion(
+                    messages=_messages(system, user), max_tokens=max_tokens, temperature=temperature,
+                    stream=True):
+                text = part["choices"][0]["delta"].get("content")
+                if text:
+                    yield text
+
+
+class OpenAICompatibleLLM:
+    """Any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp server)."""
+
+    def __init__(self, model: str, *, base_url: str | None, api_key: str | None,
+                 timeout_s: float = 120.0, max_retries: int = 2):
+        import openai
+
+        if not model:
+            raise InvalidInput("a model name is required for the OpenAI-compatible backend (BYLINE_LLM_MODEL)")
+        self.model = model
+        self._openai = openai
+        self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "unused",
+                                     timeout=timeout_s, max_retries=max_retries)
+
+    def stream(self, system: str, user: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        openai = self._openai
+        try:
+            chunks = self._client.chat.completions.create(
+                model=self.model, messages=_messages(system, user), max_tokens=max_tokens,
+                temperature=temperature, stream=True)
+            for chunk in chunks:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    yield chunk.choices[0].delta.content
+        except openai.APITimeoutError:
+            raise BackendTimeout(f"the LLM endpoint did not answer in time (model {self.model})") from None
+        except openai.APIConnectionError as e:
+            raise BackendUnavailable(f"cannot reach the LLM endpoint: {e}") from None
+        except openai.APIStatusError as e:
+            raise BackendUnavailable(f"the LLM endpoint answered {e.status_code}: {e.message}") from None

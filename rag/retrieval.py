@@ -1,0 +1,44 @@
+"""Question -> passages: dense top-k from the store, with optional filters."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rag.embedding import Embedder, embed_one
+from rag.errors import InvalidInput
+from rag.store import ChromaStore
+from rag.types import Filters, Passage
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        ...
+
+
+class DenseRetriever:
+    def __init__(self, store: ChromaStore, embedder: Embedder, top_k: int = 5):
+        if top_k < 1:
+            raise ValueError("top_k must be >= 1")
+        self.store = store
+        self.embedder = embedder
+        self.top_k = top_k
+
+    def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        query = query.strip()
+        if not query:
+            raise InvalidInput("the query is empty")
+        k = top_k or self.top_k
+        if k < 1:
+            raise InvalidInput("top_k must be at least 1")
+        if filters and filters.since and filters.until and filters.since > filters.until:
+            raise InvalidInput(f"since ({filters.since}) is after until ({filters.until})")
+        return self.store.query(embed_one(self.embedder, query), k, filters)
+
+
+def search_results(query: str, passages: list[Passage]) -> dict:
+    """The search JSON of DESIGN.md."""
+    return {"query": query, "results": [
+        {"rank": n, "doc_id": p.doc_id, "chunk_id": p.chunk_id, "title": p.title, "source": p.source,
+         "published": p.published.isoformat() if p.published else None, "text": p.text,
+         "start": p.start, "end": p.end, "score": round(p.score, 4)}
+        for n, p in enumerate(passages, 1)]}

@@ -1,0 +1,73 @@
+"""The one settings object. Built once (from env vars prefixed BYLINE_) and passed down."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_cache_dir() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "byline"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BYLINE_", extra="ignore", populate_by_name=True)
+
+    # where things live
+    data_dir: Path = Path(".byline")
+    cache_dir: Path = Field(default_factory=_default_cache_dir)
+    seeds_dir: Path = Path(__file__).resolve().parents[1] / "seeds"  # the checkout's seeds/
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 -> Chroma server
+    collection: str = "byline"
+
+    # articles -> chunks
+    chunk_size: int = Field(120, ge=32, le=1024)  # tokens (small: the local model reads ~55 tokens/s)
+    chunk_overlap: int = Field(20, ge=0, le=256)
+
+    # embeddings
+    embed_backend: Literal["local", "openai"] = "local"
+    embed_model: str = "text-embedding-3-small"  # only for the openai backend
+    embed_batch_size: int = Field(64, ge=1, le=2048)
+
+    # retrieval
+    top_k: int = Field(4, ge=1, le=50)  # passages given to the LLM
+    search_top_k: int = Field(5, ge=1, le=100)
+
+    # LLM
+    llm_backend: Literal["local", "openai"] = "local"
+    llm_model: str = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    llm_threads: int | None = None  # local: llama.cpp threads (default: all cores)
+    llm_context: int = Field(2048, ge=512, le=32768)  # local: n_ctx
+    llm_timeout_s: float = Field(120.0, gt=0)
+    llm_max_retries: int = Field(2, ge=0, le=10)
+    max_answer_tokens: int = Field(200, ge=16, le=4096)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("BYLINE_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    openai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("BYLINE_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+
+    # HTTP API
+    api_keys: str = ""  # comma-separated; when set every /v1 route needs "Authorization: Bearer <key>"
+    allow_public_bind: bool = False  # serve on a non-loopback address without API keys
+    max_question_chars: int = Field(2000, ge=1)
+    max_upload_bytes: int = Field(10_000_000, ge=1)
+    max_top_k: int = Field(20, ge=1, le=100)
+    answer_concurrency: int = Field(1, ge=1)  # answers generated at once
+    answer_queue: int = Field(4, ge=0)  # answers allowed to wait for a slot; more get 429
+    answer_queue_timeout_s: float = Field(60.0, gt=0)  # longest wait for a slot before 503
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"

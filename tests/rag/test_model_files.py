@@ -1,0 +1,36 @@
+import hashlib
+
+import pytest
+
+from rag.errors import ModelError
+from rag.model_files import assemble
+
+
+def parts(tmp_path, *contents):
+    paths = []
+    for i, data in enumerate(contents):
+        p = tmp_path / f"part{i:02d}.bin"
+        p.write_bytes(data)
+        paths.append(p)
+    return paths
+
+
+def test_assemble_concatenates_in_order_when_hash_matches(tmp_path):
+    ps = parts(tmp_path, b"abc", b"def", b"g")
+    target = tmp_path / "cache" / "m.gguf"
+    assert assemble(ps, target, hashlib.sha256(b"abcdefg").hexdigest()) == target
+    assert target.read_bytes() == b"abcdefg"
+    assert [p.name for p in target.parent.iterdir()] == ["m.gguf"]
+
+
+def test_assemble_refuses_a_wrong_hash_and_leaves_nothing(tmp_path):
+    ps = parts(tmp_path, b"abc", b"xyz")
+    target = tmp_path / "cache" / "m.gguf"
+    with pytest.raises(ModelError, match="checksum"):
+        assemble(ps, target, hashlib.sha256(b"abcdef").hexdigest())
+    assert list(target.parent.iterdir()) == []
+
+
+def test_assemble_names_missing_parts(tmp_path):
+    with pytest.raises(ModelError, match="missing"):
+        assemble([tmp_path / "nope.bin"], tmp_path / "m.gguf", "0" * 64)
