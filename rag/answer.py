@@ -8,7 +8,7 @@ from collections.abc import Callable
 from rag.citations import parse_answer
 from rag.errors import InvalidInput
 from rag.llm import LLM
-from rag.prompts import PASSAGE_TEMPLATE, SYSTEM_PROMPT, USER_TEMPLATE
+from rag.prompts import PASSAGE_TEMPLATE, USER_TEMPLATE, messages
 from rag.retrieval import Retriever
 from rag.types import Answer, Filters, Passage
 
@@ -44,7 +44,7 @@ class Answerer:
         t_retrieved = time.perf_counter()
         raw, t_first = "", None
         if passages:
-            for piece in self.llm.stream(SYSTEM_PROMPT, build_prompt(question, passages),
+            for piece in self.llm.stream(messages(build_prompt(question, passages)),
                                          max_tokens=self.max_tokens, temperature=self.temperature):
                 t_first = t_first or time.perf_counter()
                 raw += piece

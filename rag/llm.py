@@ -18,17 +18,13 @@ from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput
 class LLM(Protocol):
     model: str
 
-    def stream(self, system: str, user: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
-        """Yield the reply piece by piece as it is generated."""
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        """Yield the reply to chat `messages` ({role, content}) piece by piece as it is generated."""
         ...
 
 
-def complete(llm: LLM, system: str, user: str, *, max_tokens: int = 200, temperature: float = 0.0) -> str:
-    return "".join(llm.stream(system, user, max_tokens=max_tokens, temperature=temperature))
-
-
-def _messages(system: str, user: str) -> list[dict]:
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+def complete(llm: LLM, messages: list[dict], *, max_tokens: int = 200, temperature: float = 0.0) -> str:
+    return "".join(llm.stream(messages, max_tokens=max_tokens, temperature=temperature))
 
 
 class LlamaCppLLM:
@@ -47,14 +43,14 @@ class LlamaCppLLM:
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
-    def stream(self, system: str, user: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
         with self._lock:
-            prompt_tokens = self.count_tokens(system) + self.count_tokens(user) + 16
+            prompt_tokens = sum(self.count_tokens(m["content"]) + 8 for m in messages)
             if prompt_tokens + max_tokens > self.n_ctx:
                 raise InvalidInput(f"prompt of ~{prompt_tokens} tokens plus {max_tokens} answer tokens "
                                    f"exceeds the model context of {self.n_ctx}; ask with a smaller top_k")
             for part in self._llama.create_chat_completion(
-                    messages=_messages(system, user), max_tokens=max_tokens, temperature=temperature,
+                    messages=messages, max_tokens=max_tokens, temperature=temperature,
                     stream=True):
                 text = part["choices"][0]["delta"].get("content")
                 if text:
@@ -75,11 +71,11 @@ class OpenAICompatibleLLM:
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "unused",
                                      timeout=timeout_s, max_retries=max_retries)
 
-    def stream(self, system: str, user: str, *, max_tokens: int, temperature: float) -> Iterator[str]:
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
         openai = self._openai
         try:
             chunks = self._client.chat.completions.create(
-                model=self.model, messages=_messages(system, user), max_tokens=max_tokens,
+                model=self.model, messages=messages, max_tokens=max_tokens,
                 temperature=temperature, stream=True)
             for chunk in chunks:
                 if chunk.choices and chunk.choices[0].delta.content:

@@ -21,8 +21,8 @@ class ScriptedLLM:
     def __init__(self, reply):
         self.reply, self.calls = reply, []
 
-    def stream(self, system, user, *, max_tokens, temperature):
-        self.calls.append((system, user))
+    def stream(self, messages, *, max_tokens, temperature):
+        self.calls.append(messages)
         yield from re.findall(r"\S+\s*", self.reply)
 
 
@@ -47,7 +47,9 @@ def test_answer_streams_tokens_and_parses_citations():
     tokens = []
     answer = Answerer(FixedRetriever([P]), llm, top_k=3).run("Where?", on_token=tokens.append)
     assert tokens == ["He ", "spoke ", "in ", "Brussels ", "[1]."]
-    assert llm.calls[0][0] == SYSTEM_PROMPT
+    sent = llm.calls[0]
+    assert sent[0] == {"role": "system", "content": SYSTEM_PROMPT}
+    assert sent[-1]["role"] == "user" and sent[-1]["content"].endswith("Question: Where?")
     assert answer.answer == "He spoke in Brussels [1]."
     assert answer.citations[0].quote == "Rutte spoke in Brussels on Tuesday."
     assert answer.citations[0].start == 10
