@@ -2,8 +2,9 @@
 
 Markers that name no passage are dropped. Citations are renumbered 1.. in order of
 first use. A sentence is `supported` when most of its content words (names, numbers,
-nouns) occur in the passages it cites. A sentence the model left uncited is attributed
-to the passage that supports it best, if one does; otherwise it stays uncited and
+nouns) occur in the passages it cites. A sentence the model left uncited, or cited to
+a passage that does not support it, is attributed to the retrieved passage that
+supports it best, if one does; otherwise it keeps what the model gave and is marked
 unsupported. Every quote is a verbatim slice of the article body.
 """
 
@@ -46,9 +47,9 @@ def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
     quotes: dict[int, list[tuple[int, int]]] = {}  # passage index -> supporting spans
     sentences, rendered = [], []
     for sentence_text, cited in split_sentences(text, len(passages)):
-        if not cited:
+        if not cited or support(sentence_text, [passages[i].text for i in cited]) < SUPPORT_THRESHOLD:
             best = best_passage(sentence_text, passages)
-            cited = [best] if best is not None else []
+            cited = [best] if best is not None else cited
         supported = bool(cited) and support(sentence_text, [passages[i].text for i in cited]) >= SUPPORT_THRESHOLD
         ids = []
         for i in cited:

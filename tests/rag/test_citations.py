@@ -48,6 +48,13 @@ def test_uncited_unsupported_sentence_stays_uncited():
     assert parsed.sentences[0].citations == [] and not parsed.sentences[0].supported
 
 
+def test_citation_to_a_passage_that_does_not_support_the_sentence_is_moved():
+    parsed = parse_answer("Ukraine has signed over a dozen bilateral agreements [1].", [P1, P2])
+    assert parsed.citations[0].chunk_id == "a#1"
+    assert parsed.citations[0].quote == "Ukraine has signed over a dozen bilateral agreements."
+    assert parsed.sentences[0].supported
+
+
 def test_cited_but_unsupported_sentence_is_flagged():
     parsed = parse_answer("Macron hosted the Paris summit in July [1].", [P1, P2])
     assert parsed.sentences[0].citations == [1]
