@@ -84,9 +84,13 @@ class OnnxMiniLMEmbedder:
         self._inputs = {i.name for i in self._session.get_inputs()}
 
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        for i in range(0, len(texts), self.batch_size):
-            vectors.extend(self._embed(texts[i:i + self.batch_size]).tolist())
+        # Batch texts of similar length together: padding to the longest costs time.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: list[list[float]] = [[] for _ in texts]
+        for i in range(0, len(order), self.batch_size):
+            batch = order[i:i + self.batch_size]
+            for j, vec in zip(batch, self._embed([texts[j] for j in batch]).tolist(), strict=True):
+                vectors[j] = vec
         return vectors
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
