@@ -99,6 +99,10 @@ def article_from_json(obj: object, default_id: str | None = None, root: str = ""
     """A JSON article {id, title, body|text, published_at, source, url, ...extra}."""
     if not isinstance(obj, dict):
         raise InvalidInput("a JSON article must be an object")
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput("a JSON article contains an unpaired surrogate (\\ud800-\\udfff escape)") from None
     body = obj.get("body", obj.get("text"))
     if not isinstance(body, str) or not body.strip():
         raise InvalidInput("a JSON article needs a non-empty 'body' (or 'text') string")
@@ -166,6 +170,8 @@ def _read_json(text: str, rel: str, suffix: str, root: str) -> list[Article]:
         obj = json.loads(text)
     except json.JSONDecodeError as e:
         raise ArticleReadError(f"invalid JSON: {e}") from None
+    except RecursionError:
+        raise ArticleReadError("JSON nested too deeply") from None
     if isinstance(obj, list):
         return [article_from_json(o, f"{rel}#{i}", root) for i, o in enumerate(obj)]
     return [article_from_json(obj, rel, root)]

@@ -147,3 +147,12 @@ def test_scan_single_file_root_is_its_folder(tmp_path):
 def test_scan_missing_path(tmp_path):
     with pytest.raises(NotFound, match="no such file"):
         list(scan([tmp_path / "nope"]))
+
+
+@pytest.mark.parametrize("content,reason", [
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"id": "x", "body": "bad \\ud800 text"}', "surrogate"),
+])
+def test_hostile_json_is_a_read_error(tmp_path, content, reason):
+    with pytest.raises(ArticleReadError, match=reason):
+        read_file(write(tmp_path, "x.json", content), tmp_path)
