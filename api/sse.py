@@ -1,0 +1,109 @@
+"""An answer generated in a worker thread, its tokens carried to the event loop through a
+queue, and rendered as Server-Sent Events: `token`* then `answer` then `done`, or an
+`error` event if it fails after the stream began.
+
+The worker owns the answer slot and releases it when the thread ends, whatever happens
+to the client. If the client goes away, the next token raises `Cancelled` inside the
+thread, which stops generation early.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+
+import anyio
+
+from api.errors import describe
+from api.limits import Release
+from rag.answer import OnToken
+from rag.types import Answer
+
+log = logging.getLogger("byline.error")
+Event = tuple[str, object]  # ("token", str) | ("answer", Answer) | ("error", Exception)
+
+
+class Cancelled(Exception):
+    """The stream's reader is gone; stop generating."""
+
+
+class ThreadedAnswer:
+    def __init__(self, run: Callable[[OnToken], Answer]):
+        self._run = run
+        self._loop = asyncio.get_running_loop()
+        self._events: asyncio.Queue[Event] = asyncio.Queue()
+        self._stop = threading.Event()
+        self._task: asyncio.Task | None = None
+
+    def start(self, release: Release) -> None:
+        self._task = self._loop.create_task(self._work(release))
+
+    async def next(self) -> Event:
+        return await self._events.get()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    async def _work(self, release: Release) -> None:
+        try:
+            answer = await anyio.to_thread.run_sync(self._run, self._on_token)
+            self._events.put_nowait(("answer", answer))
+        except Exception as e:  # handed to the reader, which reports it
+            self._events.put_nowait(("error", e))
+        finally:
+            release()
+
+    def _on_token(self, piece: str) -> None:  # runs in the worker thread
+        if self._stop.is_set():
+            raise Cancelled()
+        self._loop.call_soon_threadsafe(self._events.put_nowait, ("token", piece))
+
+
+# How /docs and schemathesis see the stream: one schema per event, its data JSON in a string.
+def _event(name: str, data: dict) -> dict:
+    return {"type": "object", "required": ["event", "data"], "properties": {
+        "event": {"const": name},
+        "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": data}}}
+
+
+ERROR_EVENT = {"type": "object", "required": ["error", "status"], "properties": {
+    "error": {"$ref": "#/components/schemas/ErrorDetail"}, "status": {"type": "integer"}}}
+OPENAPI_CONTENT = {"text/event-stream": {
+    "schema": {"oneOf": [
+        _event("token", {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}),
+        _event("answer", {"$ref": "#/components/schemas/AnswerOut"}),
+        _event("done", {"type": "object"}),
+        _event("error", ERROR_EVENT)]},
+    "example": 'event: token\ndata: {"text": "Mark"}\n\nevent: token\ndata: {"text": " Rutte"}\n\n'
+               'event: answer\ndata: {"question": "...", "answer": "...", "citations": []}\n\n'
+               'event: done\ndata: {}\n\n'}}
+
+
+def sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+async def answer_events(job: ThreadedAnswer, first: Event, request_id: str) -> AsyncIterator[str]:
+    """The SSE body, starting from an event already taken from the job."""
+    kind, value = first
+    try:
+        while kind == "token":
+            yield sse("token", {"text": value})
+            kind, value = await job.next()
+        if kind == "answer":
+            yield sse("answer", value.to_dict())
+            yield sse("done", {})
+        else:
+            yield sse("error", error_event(value, request_id))
+    finally:
+        job.cancel()
+
+
+def error_event(exc: Exception, request_id: str) -> dict:
+    status, body, _ = describe(exc, request_id)
+    if status >= 500 and body["error"]["code"] == "internal_error":
+        log.error("answer failed mid-stream", exc_info=exc, extra={"request_id": request_id})
+    return {**body, "status": status}

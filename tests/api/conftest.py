@@ -1,0 +1,141 @@
+"""API fixtures: the real embedder and an embedded Chroma in a temp dir (from
+tests/conftest.py), a scripted LLM for HTTP mechanics, and helpers to run the app in a
+TestClient, in an in-thread uvicorn server, or as a `byline serve` subprocess."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from contextlib import contextmanager
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.components import Components
+from rag.settings import Settings
+from tests.conftest import SEEDS
+
+
+class ScriptedLLM:
+    """Echoes the first sentence of passage [1] of its prompt, cited [1], a word at a time.
+
+    `delay_s` sleeps before each word (a slow model); `fail` is raised before word
+    number `fail_after` (0: before any output)."""
+
+    model = "scripted"
+
+    def __init__(self, delay_s: float = 0.0, fail: Exception | None = None, fail_after: int = 0):
+        self.delay_s, self.fail, self.fail_after = delay_s, fail, fail_after
+        self.calls = 0
+        self.words_sent = 0
+
+    def stream(self, messages, *, max_tokens, temperature):
+        self.calls += 1
+        passage = messages[-1]["content"].split("[1] ", 1)[1].split("\n", 1)[1].split("\n\n", 1)[0]
+        sentence = re.split(r"(?<=[.!?])\s", passage, maxsplit=1)[0].rstrip(".")
+        for n, word in enumerate(f"{sentence} [1].".split(" ")):
+            if self.fail is not None and n == self.fail_after:
+                raise self.fail
+            time.sleep(self.delay_s)
+            self.words_sent += 1
+            yield word if n == 0 else f" {word}"
+
+
+@pytest.fixture
+def llm() -> ScriptedLLM:
+    return ScriptedLLM()
+
+
+@pytest.fixture
+def api_components(components, llm):
+    """Real store and embedder, scripted LLM."""
+    components.llm = llm
+    return components
+
+
+@pytest.fixture
+def seeded(api_components):
+    api_components.ingester.run([SEEDS])
+    return api_components
+
+
+@pytest.fixture
+def make_client(settings, api_components):
+    """make_client(**setting overrides) -> a started TestClient over the shared components."""
+    started = []
+
+    def make(**overrides) -> TestClient:
+        app = create_app(settings.model_copy(update=overrides), components=api_components)
+        client = TestClient(app, raise_server_exceptions=False)
+        started.append(client.__enter__())
+        return client
+
+    yield make
+    for client in started:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client, seeded) -> TestClient:
+    return make_client()
+
+
+@contextmanager
+def seeded_client(data_dir, embedder, **overrides):
+    """(TestClient, scripted LLM) over a fresh store holding the seed article."""
+    components = Components(Settings(data_dir=data_dir, seeds_dir=SEEDS, **overrides))
+    components.embedder, components.llm = embedder, ScriptedLLM()
+    components.ingester.run([SEEDS])
+    with TestClient(create_app(components.settings, components=components),
+                    raise_server_exceptions=False) as client:
+        yield client, components.llm
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory, embedder):
+    """(client, llm) shared by a module's tests that change no data."""
+    with seeded_client(tmp_path_factory.mktemp("data"), embedder) as pair:
+        yield pair
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server_in_thread(app):
+    """A real uvicorn server on a loopback port, in this process; yields its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def wait_for(url: str, timeout_s: float, status: int = 200, proc=None) -> None:
+    """Poll `url` until it answers `status` (fails early if `proc` exited)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"process exited with {proc.returncode} while waiting for {url}")
+        try:
+            if httpx.get(url, timeout=2).status_code == status:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise AssertionError(f"{url} did not answer {status} within {timeout_s} s")

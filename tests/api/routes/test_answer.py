@@ -1,0 +1,189 @@
+"""POST /v1/answer over the real store and embedder, with a scripted LLM (HTTP mechanics;
+the real model is exercised in tests/api/test_e2e.py)."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from rag.components import Components
+from rag.errors import BackendTimeout, BackendUnavailable, ModelError
+from rag.llm import OpenAICompatibleLLM
+from tests.api.conftest import free_port
+from tests.conftest import SEED_FILE
+
+QUESTION = "Who is NATO's Secretary General?"
+ANSWER_KEYS = {"question", "answer", "abstained", "citations", "sentences", "model", "timings_ms"}
+
+
+def events(text: str) -> list[tuple[str, dict]]:
+    """(event, data) pairs of an SSE body."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        out.append((fields["event"], json.loads(fields["data"])))
+    return out
+
+
+def assert_verbatim(answer: dict) -> None:
+    body = SEED_FILE.read_text(encoding="utf-8")
+    assert answer["citations"], answer
+    for c in answer["citations"]:
+        assert c["doc_id"] == SEED_FILE.name
+        assert body[c["start"]:c["end"]] == c["quote"] and c["quote"]
+
+
+def test_answer_json_follows_the_contract(shared):
+    client, _ = shared
+    r = client.post("/v1/answer", json={"question": QUESTION})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    got = r.json()
+    assert set(got) == ANSWER_KEYS
+    assert got["question"] == QUESTION and not got["abstained"] and got["model"] == "scripted"
+    assert "[1]" in got["answer"] and got["sentences"][0]["citations"] == [1]
+    assert_verbatim(got)
+
+
+def test_filters_and_top_k_reach_the_retriever(client, llm):
+    r = client.post("/v1/answer", json={"question": QUESTION, "top_k": 1, "filters": {"source": "nobody"}})
+    assert r.status_code == 200
+    assert r.json()["abstained"] and r.json()["citations"] == [] and llm.calls == 0  # nothing matched
+    r = client.post("/v1/answer", json={"question": QUESTION, "top_k": 1, "filters": {"source": "tass"}})
+    assert not r.json()["abstained"] and llm.calls == 1
+
+
+def test_stream_without_matching_passages_abstains_without_tokens(client, llm):
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": True, "filters": {"source": "nobody"}})
+    got = events(r.text)
+    assert [k for k, _ in got] == ["answer", "done"] and got[0][1]["abstained"] and llm.calls == 0
+
+
+@pytest.mark.parametrize("how", [{"json": {"question": QUESTION, "stream": True}},
+                                 {"json": {"question": QUESTION}, "headers": {"Accept": "text/event-stream"}}])
+def test_stream_sends_tokens_then_the_answer_then_done(shared, how):
+    client, _ = shared
+    r = client.post("/v1/answer", **how)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    got = events(r.text)
+    kinds = [k for k, _ in got]
+    assert kinds[-2:] == ["answer", "done"] and set(kinds[:-2]) == {"token"} and len(kinds) > 3
+    answer = got[-2][1]
+    assert set(answer) == ANSWER_KEYS
+    assert "".join(d["text"] for k, d in got if k == "token") == answer["answer"]  # the scripted model's words
+    assert_verbatim(answer)
+
+
+def test_stream_false_wins_over_accept_header(shared):
+    client, _ = shared
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": False},
+                    headers={"Accept": "text/event-stream"})
+    assert r.headers["content-type"] == "application/json" and set(r.json()) == ANSWER_KEYS
+
+
+@pytest.mark.parametrize("body,status,needle", [
+    ({"question": ""}, 422, "question"),
+    ({"question": "   "}, 422, "body.question: must not be blank"),
+    ({"question": "x" * 2001}, 422, "limit is 2,000"),
+    ({"question": "q", "top_k": 0}, 422, "top_k"),
+    ({"question": "q", "top_k": 21}, 422, "between 1 and 20"),
+    ({"question": "q", "top_k": "many"}, 422, "top_k"),
+    ({"question": "q", "filters": {"since": "last week"}}, 422, "not an ISO date"),
+    ({"question": "q", "filters": {"until": "2005-13-45"}}, 422, "not an ISO date"),
+    ({"question": "q", "filters": {"since": "2005-02-01", "until": "2005-01-01"}}, 422, "is after until"),
+    ({"question": "q", "colour": "red"}, 422, "colour"),
+    ({}, 422, "question"),
+    ([1, 2], 422, "body"),
+])
+@pytest.mark.parametrize("stream", [False, True])
+def test_bad_input_is_a_clear_4xx_even_when_streaming(shared, body, status, needle, stream):
+    client, llm = shared
+    calls = llm.calls
+    headers = {"Accept": "text/event-stream"} if stream else {}
+    r = client.post("/v1/answer", json=body, headers=headers)
+    assert r.status_code == status, r.text
+    assert set(r.json()) == {"error"} and needle in r.json()["error"]["message"]
+    assert llm.calls == calls
+
+
+def test_malformed_json_is_400(shared):
+    client, _ = shared
+    r = client.post("/v1/answer", content=b'{"question": ', headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("error,status,code", [
+    (BackendUnavailable("cannot reach the LLM endpoint: connection refused"), 503, "backend_unavailable"),
+    (BackendTimeout("the LLM endpoint did not answer in time"), 504, "backend_timeout"),
+    (ModelError("model file missing: /x.gguf"), 503, "model_unavailable"),
+])
+@pytest.mark.parametrize("stream", [False, True])
+def test_llm_failure_before_output_gets_its_status(client, llm, error, status, code, stream):
+    llm.fail = error
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
+    assert r.status_code == status and r.json() == {"error": {"code": code, "message": str(error)}}
+
+
+def test_failure_mid_stream_is_an_error_event(client, llm):
+    llm.fail, llm.fail_after = BackendTimeout("the LLM endpoint did not answer in time"), 3
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": True})
+    assert r.status_code == 200
+    got = events(r.text)
+    assert [k for k, _ in got] == ["token"] * 3 + ["error"]
+    assert got[-1][1] == {"error": {"code": "backend_timeout", "message": "the LLM endpoint did not answer in time"},
+                          "status": 504}
+
+
+def test_unexpected_failure_mid_stream_hides_internals(client, llm, caplog):
+    llm.fail, llm.fail_after = RuntimeError("secret internals"), 2
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": True}, headers={"X-Request-ID": "abc-123"})
+    kind, data = events(r.text)[-1]
+    assert kind == "error" and data["status"] == 500 and data["error"]["code"] == "internal_error"
+    assert "secret" not in r.text and "abc-123" in data["error"]["message"]
+    assert any(getattr(rec, "request_id", None) == "abc-123" and rec.exc_info for rec in caplog.records)
+
+
+@pytest.fixture
+def openai_llm_client(make_client, seeded):
+    def make(base_url: str):
+        seeded.llm = OpenAICompatibleLLM("some-model", base_url=base_url, api_key="k", timeout_s=1.0, max_retries=0)
+        return make_client()
+    return make
+
+
+def test_llm_endpoint_down_is_503_and_search_keeps_working(openai_llm_client):
+    client = openai_llm_client(f"http://127.0.0.1:{free_port()}/v1")  # nothing listens there
+    for stream in (False, True):
+        r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
+        assert r.status_code == 503 and "cannot reach the LLM endpoint" in r.json()["error"]["message"]
+    r = client.post("/v1/search", json={"query": "NATO Secretary General"})
+    assert r.status_code == 200 and r.json()["results"]
+
+
+def test_llm_endpoint_past_its_timeout_is_504(openai_llm_client):
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        client = openai_llm_client(f"http://127.0.0.1:{silent.getsockname()[1]}/v1")
+        r = client.post("/v1/answer", json={"question": QUESTION})
+    assert r.status_code == 504 and r.json()["error"]["code"] == "backend_timeout"
+
+
+def test_model_that_cannot_load_is_503_but_search_works(settings, embedder):
+    class NoModel(Components):
+        @property
+        def llm(self):
+            raise ModelError("model file missing: /nowhere/model.gguf")
+
+    from api.app import create_app
+    from fastapi.testclient import TestClient
+
+    c = NoModel(settings)
+    c.embedder = embedder
+    with TestClient(create_app(settings, components=c)) as client:
+        r = client.post("/v1/answer", json={"question": QUESTION})
+        assert r.status_code == 503 and r.json()["error"] == {
+            "code": "model_unavailable", "message": "model file missing: /nowhere/model.gguf"}
+        assert client.post("/v1/search", json={"query": "NATO"}).status_code == 200
+        assert client.get("/readyz").status_code == 503

@@ -1,0 +1,132 @@
+"""End to end: `byline serve --workers 2` as a real process over a real `chroma run`
+server, everything over loopback HTTP. The fast test uses an LLM endpoint that is down
+(search must keep working); the slow one asks the real local model and reads its SSE
+stream."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.conftest import free_port, wait_for
+from tests.conftest import SEED_FILE
+
+BIN = Path(sys.executable).parent
+
+
+@contextmanager
+def running(argv: list[str], log: Path, env: dict | None = None):
+    """A subprocess writing to `log`; terminated (then killed) on exit."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def chroma(tmp_path):
+    """A Chroma server (`chroma run` from the installed chromadb) on a loopback port."""
+    port = free_port()
+    argv = [str(BIN / "chroma"), "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(argv, tmp_path / "chroma.log") as proc:
+        wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", 60, proc=proc)
+        yield proc, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def byline_serve(tmp_path: Path, chroma_url: str, workers: int = 2, **env_overrides: str):
+    """`byline serve --workers N` on a loopback port; yields (base URL, log file)."""
+    port, log = free_port(), tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BYLINE_", "OPENAI_"))}
+    env.update(BYLINE_DATA_DIR=str(tmp_path / "data"), BYLINE_CHROMA_URL=chroma_url, **env_overrides)
+    argv = [str(BIN / "byline"), "serve", "--port", str(port), "--workers", str(workers)]
+    with running(argv, log, env) as proc:
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{base}/readyz", 900, proc=proc)
+        except AssertionError:
+            print(log.read_text(errors="replace")[-5000:])
+            raise
+        yield base, log
+
+
+def upload_seed(base: str) -> httpx.Response:
+    return httpx.post(f"{base}/v1/documents", timeout=120,
+                      files={"file": (SEED_FILE.name, SEED_FILE.read_bytes(), "text/plain")})
+
+
+def test_two_workers_on_a_chroma_server_with_the_llm_down(tmp_path, chroma):
+    chroma_proc, chroma_url = chroma
+    dead_llm = f"http://127.0.0.1:{free_port()}/v1"
+    with byline_serve(tmp_path, chroma_url, BYLINE_LLM_BACKEND="openai", BYLINE_OPENAI_BASE_URL=dead_llm,
+                      BYLINE_LLM_MODEL="some-model", BYLINE_LLM_MAX_RETRIES="0") as (base, log):
+        assert upload_seed(base).status_code == 201
+        assert [upload_seed(base).json()["unchanged"] for _ in range(4)] == [1] * 4  # whichever worker answers
+        for _ in range(6):
+            r = httpx.post(f"{base}/v1/search", json={"query": "NATO foreign ministers", "top_k": 2})
+            assert r.status_code == 200 and r.json()["results"][0]["doc_id"] == SEED_FILE.name
+        for stream in (False, True):
+            r = httpx.post(f"{base}/v1/answer", json={"question": "Who is NATO's chief?", "stream": stream},
+                           headers={"X-Request-ID": f"dead-llm-{stream}"}, timeout=60)
+            assert r.status_code == 503 and "cannot reach the LLM endpoint" in r.json()["error"]["message"]
+            assert r.headers["X-Request-ID"] == f"dead-llm-{stream}"
+        chroma_proc.terminate()
+        chroma_proc.wait(timeout=30)
+        r = httpx.post(f"{base}/v1/search", json={"query": "NATO"}, timeout=60)
+        assert r.status_code == 503 and r.json()["error"]["code"] == "backend_unavailable"
+        assert httpx.get(f"{base}/readyz").status_code == 503 and httpx.get(f"{base}/healthz").status_code == 200
+    lines = log.read_text(errors="replace").splitlines()
+    assert sum("Started server process" in line for line in lines) >= 2
+    access = [json.loads(line) for line in lines if line.startswith("{") and '"byline.access"' in line]
+    assert {"request_id": "dead-llm-False", "method": "POST", "path": "/v1/answer", "status": 503}.items() \
+        <= next(a for a in access if a["request_id"] == "dead-llm-False").items()
+
+
+def sse_events(response: httpx.Response):
+    event = None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            event = line[7:]
+        elif line.startswith("data: "):
+            yield event, json.loads(line[6:])
+
+
+@pytest.mark.slow
+def test_real_model_streams_a_cited_answer_through_two_workers(tmp_path, chroma):
+    _, chroma_url = chroma
+    with byline_serve(tmp_path, chroma_url) as (base, _):
+        assert upload_seed(base).status_code == 201
+        body = httpx.get(f"{base}/v1/documents/{SEED_FILE.name}").json()["body"]
+        seen = []
+        with httpx.stream("POST", f"{base}/v1/answer", timeout=600,
+                          json={"question": "Who is the head of NATO quoted in the article?"},
+                          headers={"Accept": "text/event-stream"}) as r:
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+            seen = list(sse_events(r))
+        kinds = [k for k, _ in seen]
+        assert kinds[0] == "token" and kinds[-2:] == ["answer", "done"], kinds
+        answer = seen[-2][1]
+        assert not answer["abstained"] and "Rutte" in answer["answer"], answer
+        assert answer["citations"]
+        for c in answer["citations"]:
+            assert c["quote"] in SEED_FILE.read_text(encoding="utf-8")
+            assert body[c["start"]:c["end"]] == c["quote"]
+        streamed = "".join(d["text"] for k, d in seen if k == "token")
+        assert "Rutte" in streamed
+        r = httpx.post(f"{base}/v1/answer", timeout=600,
+                       json={"question": "How many fighter jets did Germany promise to deliver to Ukraine?"})
+        assert r.status_code == 200 and r.json()["abstained"] and r.json()["citations"] == []
