@@ -1,0 +1,147 @@
+"""Pure metric functions over ItemResults. A rate whose denominator is empty is None
+(shown as null / "-"), never 0 and never a crash."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+from eval.gold import TYPES, GoldItem
+from eval.results import ItemResult
+
+RANK_CUTOFFS = (1, 5, 10)
+RETRIEVAL_K = 10
+STAGES = ("retrieve", "prompt", "generate", "total")
+_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+
+
+def ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def first_relevant_rank(retrieved: Sequence[str], sources: Iterable[str], k: int = RETRIEVAL_K) -> int | None:
+    """1-based rank of the first retrieved passage whose article is a gold source."""
+    wanted = set(sources)
+    for rank, doc_id in enumerate(retrieved[:k], 1):
+        if doc_id in wanted:
+            return rank
+    return None
+
+
+def retrieval_metrics(ranks: Sequence[int | None]) -> dict:
+    """hit@1/5/10 and MRR@10 over answerable items (rank None = no gold source in the top 10)."""
+    out: dict = {f"hit_at_{k}": ratio(sum(1 for r in ranks if r is not None and r <= k), len(ranks))
+                 for k in RANK_CUTOFFS}
+    out["mrr_at_10"] = ratio(sum(1 / r for r in ranks if r is not None and r <= RETRIEVAL_K), len(ranks))
+    return out
+
+
+def strip_markers(text: str) -> str:
+    """The answer without its [n] citation markers (so "[1]" never matches a gold "1")."""
+    return _MARKER.sub("", text)
+
+
+def contains_any(text: str, needles: Iterable[str]) -> bool:
+    low = strip_markers(text).casefold()
+    return any(n.casefold() in low for n in needles)
+
+
+def is_correct(item: GoldItem, answer: str, abstained: bool) -> bool:
+    if not item.answerable:
+        return abstained
+    return not abstained and contains_any(answer, item.must_contain_any)
+
+
+def quote_is_valid(body: str, quote: str, start: int, end: int) -> bool:
+    return bool(quote) and quote in body and 0 <= start <= end <= len(body) and body[start:end] == quote
+
+
+def verdict(r: ItemResult) -> str:
+    """One word per item for tables and the drill-down."""
+    if r.error:
+        return "error"
+    if not r.answered:
+        if not r.item.answerable:
+            return "n/a"
+        return "hit" if first_relevant_rank(r.retrieved, r.item.sources) else "miss"
+    if r.item.answerable:
+        if r.abstained:
+            return "false_abstention"
+        return "correct" if is_correct(r.item, r.answer, r.abstained) else "wrong"
+    return "correct_abstention" if r.abstained else "answered_unanswerable"
+
+
+def answer_metrics(results: Sequence[ItemResult]) -> dict:
+    """Accuracy, abstention and citation metrics over items that were answered."""
+    done = [r for r in results if r.answered]
+    answerable = [r for r in done if r.item.answerable]
+    unanswerable = [r for r in done if not r.item.answerable]
+    abstained = [r for r in done if r.abstained and not r.error]
+    correct = [r for r in done if not r.error and is_correct(r.item, r.answer, r.abstained)]
+    cites = [(r, c) for r in done for c in r.citations]
+    gold_cites = [(r, c) for r, c in cites if r.item.answerable]
+    sentences = [s for r in done if not r.abstained for s in r.sentences]
+    return {
+        "accuracy": ratio(len(correct), len(done)),
+        "abstention_precision": ratio(sum(1 for r in abstained if not r.item.answerable), len(abstained)),
+        "abstention_recall": ratio(sum(1 for r in unanswerable if r.abstained and not r.error), len(unanswerable)),
+        "false_abstention_rate": ratio(sum(1 for r in answerable if r.abstained and not r.error), len(answerable)),
+        "citation_precision": ratio(sum(1 for r, c in gold_cites if c.doc_id in set(r.item.sources)),
+                                    len(gold_cites)),
+        "citation_validity": ratio(sum(1 for _, c in cites if c.valid), len(cites)),
+        "cited_sentence_share": ratio(sum(1 for s in sentences if s["citations"]), len(sentences)),
+        "supported_sentence_share": ratio(sum(1 for s in sentences if s["supported"]), len(sentences)),
+        "context_hit_rate": ratio(sum(1 for r in answerable if set(r.context) & set(r.item.sources)),
+                                  len(answerable)),
+        "errors": sum(1 for r in done if r.error),
+    }
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in 0..100), None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def latency(results: Sequence[ItemResult]) -> dict:
+    """p50/p95 in ms per answer stage, plus the k=10 retrieval used for the rank metrics."""
+    out = {"retrieve_k10": _pcts([r.retrieve_ms for r in results if not r.error])}
+    for stage in STAGES:
+        out[stage] = _pcts([r.timings_ms[stage] for r in results if r.answered and stage in r.timings_ms])
+    return out
+
+
+def _pcts(values: list[float]) -> dict:
+    return {"p50": percentile(values, 50), "p95": percentile(values, 95), "n": len(values)}
+
+
+def group_metrics(results: Sequence[ItemResult]) -> dict:
+    """Every metric for one group of items (retrieval metrics over answerable items only)."""
+    ranks = [first_relevant_rank(r.retrieved, r.item.sources) for r in results if r.item.answerable]
+    out = {"items": len(results), "answerable": len(ranks), **retrieval_metrics(ranks)}
+    if any(r.answered for r in results):
+        out.update(answer_metrics(results))
+    return out
+
+
+def summarize(results: Sequence[ItemResult]) -> dict:
+    """{"overall": {...}, "by_type": {type: {...}}, "latency_ms": {...}, "rank_histogram": {...}}."""
+    by_type = {t: group_metrics([r for r in results if r.item.type == t])
+               for t in TYPES if any(r.item.type == t for r in results)}
+    for group in by_type.values():  # within one type it is trivially 0 or 1: not informative
+        if "abstention_precision" in group:
+            group["abstention_precision"] = None
+    ranks = [first_relevant_rank(r.retrieved, r.item.sources) for r in results if r.item.answerable]
+    histogram = {str(k): sum(1 for r in ranks if r == k) for k in range(1, RETRIEVAL_K + 1)}
+    histogram["none"] = sum(1 for r in ranks if r is None)
+    return {"overall": group_metrics(results), "by_type": by_type, "latency_ms": latency(results),
+            "rank_histogram": histogram}

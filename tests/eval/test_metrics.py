@@ -1,0 +1,131 @@
+"""Metric functions on small hand-made results, including the edge cases."""
+
+import pytest
+
+from eval.gold import GoldItem
+from eval.metrics import (answer_metrics, contains_any, first_relevant_rank, percentile, quote_is_valid,
+                          retrieval_metrics, summarize, verdict)
+from eval.results import CitationCheck, ItemResult
+
+
+def gold(id, type="single", must=("Rutte",), sources=("a.txt",)):
+    if type == "unanswerable":
+        must, sources = (), ()
+    return GoldItem(id, f"question {id}?", "gold", tuple(must), tuple(sources), type)
+
+
+def cite(doc_id="a.txt", valid=True):
+    return CitationCheck(1, doc_id, "quote", 0, 5, valid)
+
+
+def answered(item, answer="Mark Rutte said so [1].", abstained=False, citations=None, sentences=None,
+             retrieved=("a.txt",), context=("a.txt",), timings=None, error=None):
+    if sentences is None:
+        sentences = [] if abstained else [{"text": answer, "citations": [1], "supported": True}]
+    return ItemResult(item=item, retrieved=list(retrieved), retrieve_ms=10, answered=True, answer=answer,
+                      abstained=abstained, citations=[cite()] if citations is None else citations,
+                      sentences=sentences, context=list(context),
+                      timings_ms=timings or {"retrieve": 10, "prompt": 100, "generate": 200, "total": 210},
+                      error=error)
+
+
+def abstain(item, **kw):
+    return answered(item, answer="The articles do not say.", abstained=True, citations=[], **kw)
+
+
+def test_first_relevant_rank_counts_passages_and_ignores_duplicate_sources():
+    retrieved = ["x.txt", "x.txt", "b.txt", "a.txt", "b.txt"]
+    assert first_relevant_rank(retrieved, ["a.txt", "b.txt", "b.txt"]) == 3
+    assert first_relevant_rank(retrieved, ["c.txt"]) is None
+    assert first_relevant_rank(["x"] * 10 + ["a.txt"], ["a.txt"]) is None  # beyond k=10
+
+
+def test_retrieval_metrics_hits_and_mrr():
+    got = retrieval_metrics([1, 3, None, 7])
+    assert got == {"hit_at_1": 0.25, "hit_at_5": 0.5, "hit_at_10": 0.75,
+                   "mrr_at_10": pytest.approx((1 + 1 / 3 + 1 / 7) / 4)}
+    assert retrieval_metrics([]) == {"hit_at_1": None, "hit_at_5": None, "hit_at_10": None, "mrr_at_10": None}
+
+
+def test_contains_any_is_case_insensitive_and_ignores_citation_markers():
+    assert contains_any("mark RUTTE said [1].", ["Rutte"])
+    assert not contains_any("It was in 2023 [1].", ["1"])  # a marker is not part of the answer
+    assert contains_any("December 1 [2].", ["December 1"])
+
+
+def test_quote_validity_needs_verbatim_quote_at_its_offsets():
+    body = "Alpha beta. Gamma delta."
+    assert quote_is_valid(body, "Gamma delta.", 12, 24)
+    assert not quote_is_valid(body, "Gamma delta.", 0, 12)  # right text, wrong offsets
+    assert not quote_is_valid(body, "Gamma  delta.", 12, 24)  # not verbatim
+    assert not quote_is_valid(body, "", 0, 0)
+    assert not quote_is_valid(body, "Alpha", -5, 0)
+
+
+def test_answer_metrics_on_a_mixed_set():
+    results = [
+        answered(gold("1")),  # correct
+        answered(gold("2"), answer="Someone else [1].", citations=[cite("b.txt"), cite(valid=False)]),  # wrong
+        abstain(gold("3")),  # false abstention
+        abstain(gold("4", "unanswerable")),  # correct abstention
+        answered(gold("5", "unanswerable"), answer="A guess [1].", citations=[cite("z.txt")]),  # answered
+    ]
+    m = answer_metrics(results)
+    assert m["accuracy"] == 2 / 5
+    assert m["abstention_precision"] == 1 / 2  # 2 abstained, one of them unanswerable
+    assert m["abstention_recall"] == 1 / 2
+    assert m["false_abstention_rate"] == 1 / 3
+    assert m["citation_precision"] == 2 / 3  # answerable items: a.txt yes, b.txt no, a.txt (invalid) yes
+    assert m["citation_validity"] == 3 / 4  # over every citation, unanswerable items included
+    assert m["cited_sentence_share"] == 1.0
+    assert [verdict(r) for r in results] == ["correct", "wrong", "false_abstention", "correct_abstention",
+                                             "answered_unanswerable"]
+
+
+def test_no_citations_and_all_abstained_give_null_not_a_crash():
+    results = [abstain(gold("1")), abstain(gold("2", "multi"))]
+    m = answer_metrics(results)
+    assert m["accuracy"] == 0.0 and m["false_abstention_rate"] == 1.0
+    assert m["abstention_precision"] == 0.0
+    for key in ("citation_precision", "citation_validity", "cited_sentence_share", "abstention_recall"):
+        assert m[key] is None, key
+
+
+def test_uncited_sentences_lower_the_cited_share():
+    r = answered(gold("1"), citations=[], sentences=[{"text": "Rutte.", "citations": [], "supported": False},
+                                                     {"text": "Yes.", "citations": [1], "supported": True}])
+    m = answer_metrics([r])
+    assert m["cited_sentence_share"] == 0.5 and m["supported_sentence_share"] == 0.5
+    assert m["citation_precision"] is None
+
+
+def test_an_item_error_counts_as_wrong_and_is_counted():
+    r = ItemResult(item=gold("1"), retrieved=["a.txt"], retrieve_ms=5, answered=True, error="BackendTimeout: x")
+    m = answer_metrics([r, answered(gold("2"))])
+    assert m["accuracy"] == 0.5 and m["errors"] == 1 and verdict(r) == "error"
+
+
+def test_summarize_without_unanswerable_items_or_answers():
+    results = [ItemResult(gold("1"), ["a.txt"], 12), ItemResult(gold("2", "multi"), ["b.txt"] * 10, 14)]
+    s = summarize(results)
+    assert set(s["by_type"]) == {"single", "multi"}
+    assert s["overall"]["hit_at_1"] == 0.5 and "accuracy" not in s["overall"]
+    assert s["rank_histogram"]["1"] == 1 and s["rank_histogram"]["none"] == 1
+    assert s["latency_ms"]["retrieve_k10"] == {"p50": 13.0, "p95": pytest.approx(13.9), "n": 2}
+    assert s["latency_ms"]["total"] == {"p50": None, "p95": None, "n": 0}
+    assert [verdict(r) for r in results] == ["hit", "miss"]
+
+
+def test_summarize_unanswerable_group_has_null_retrieval_metrics():
+    s = summarize([answered(gold("1")), abstain(gold("2", "unanswerable"))])
+    u = s["by_type"]["unanswerable"]
+    assert u["hit_at_5"] is None and u["accuracy"] == 1.0 and u["false_abstention_rate"] is None
+    assert u["abstention_precision"] is None and s["overall"]["abstention_precision"] == 1.0
+    assert s["overall"]["accuracy"] == 1.0 and s["overall"]["hit_at_1"] == 1.0
+
+
+def test_percentile_interpolates():
+    assert percentile([], 50) is None
+    assert percentile([5], 95) == 5
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile(list(range(1, 101)), 95) == pytest.approx(95.05)
