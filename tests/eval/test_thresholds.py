@@ -89,7 +89,7 @@ def test_the_shipped_thresholds_parse_and_name_known_metrics():
 
     full = summarize(make_results())  # answers for every type: every metric name exists
     t = load_thresholds(DEFAULT_PATH)
-    for name in ("seed", "bbc.retrieval", "bbc.sample"):
+    for name in ("seed", "bbc", "bbc.retrieval", "bbc.sample"):
         section = find_section(t, name)
         assert section and any(section.get(k) for k in ("min", "max")), name
         for kind in ("min", "max"):
