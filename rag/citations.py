@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.dates import iso_date
 from rag.prompts import ABSTAIN_PHRASE
 from rag.types import Citation, Passage, Sentence
 
@@ -146,7 +147,7 @@ def _citation(cid: int, p: Passage, spans: list[tuple[int, int]]) -> Citation:
     start = min(s for s, _ in spans)
     end = max(e for _, e in spans)
     return Citation(id=cid, doc_id=p.doc_id, title=p.title, source=p.source,
-                    published=p.published.isoformat() if p.published else None, chunk_id=p.chunk_id,
+                    published=iso_date(p.published), chunk_id=p.chunk_id,
                     quote=p.text[start:end], start=p.start + start, end=p.start + end)
 
 

@@ -7,6 +7,11 @@ from datetime import date, datetime
 from rag.errors import InvalidInput
 
 
+def iso_date(d: date | None) -> str | None:
+    """YYYY-MM-DD, or None for an unknown date (the JSON contracts' form)."""
+    return d.isoformat() if d else None
+
+
 def parse_date(value) -> date | None:
     """ISO date or datetime (string or object) to a date; raises InvalidInput when unreadable."""
     if value in (None, ""):

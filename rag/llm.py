@@ -23,10 +23,6 @@ class LLM(Protocol):
         ...
 
 
-def complete(llm: LLM, messages: list[dict], *, max_tokens: int = 200, temperature: float = 0.0) -> str:
-    return "".join(llm.stream(messages, max_tokens=max_tokens, temperature=temperature))
-
-
 class LlamaCppLLM:
     """A local GGUF model through llama-cpp-python. One generation at a time."""
 

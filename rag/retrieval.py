@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from rag.dates import iso_date
 from rag.embedding import Embedder, embed_one
 from rag.errors import InvalidInput
 from rag.store import ChromaStore
@@ -39,6 +40,6 @@ def search_results(query: str, passages: list[Passage]) -> dict:
     """The search JSON of DESIGN.md."""
     return {"query": query, "results": [
         {"rank": n, "doc_id": p.doc_id, "chunk_id": p.chunk_id, "title": p.title, "source": p.source,
-         "published": p.published.isoformat() if p.published else None, "text": p.text,
+         "published": iso_date(p.published), "text": p.text,
          "start": p.start, "end": p.end, "score": round(p.score, 4)}
         for n, p in enumerate(passages, 1)]}

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from rag.dates import iso_date
 from rag.errors import BackendUnavailable, ModelError, NotFound
 from rag.types import Article, Chunk, Filters, Passage
 
@@ -148,7 +149,7 @@ class ChromaStore:
         """Article summaries sorted by doc_id, and the total count."""
         got = self._articles.get(include=["metadatas"])
         rows = sorted(({"doc_id": i, "title": m.get("title", ""), "source": m.get("source", ""),
-                        "published": _iso(_int_date(m.get("published"))),
+                        "published": iso_date(_int_date(m.get("published"))),
                         "chunks": m.get("n_chunks", 0), "complete": bool(m.get("content_hash"))}
                        for i, m in zip(got["ids"], got["metadatas"], strict=True)),
                       key=lambda r: r["doc_id"])
@@ -182,10 +183,6 @@ class ChromaStore:
                        published=_int_date(m.get("published")), source=m.get("source", ""),
                        url=m.get("url", ""), root=m.get("root", ""),
                        metadata=json.loads(m.get("metadata_json") or "{}"))
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def _where(filters: Filters | None) -> dict | None:

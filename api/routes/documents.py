@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import IngesterDep, StoreDep
 from api.schemas import ArticleIn, Deleted, DocumentOut, DocumentPage, IngestOut, PageQuery, error_responses
 from api.uploads import read_upload
+from rag.dates import iso_date
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -48,7 +49,7 @@ def list_documents(store: StoreDep, page: Annotated[PageQuery, Query()]) -> dict
 def get_document(doc_id: str, store: StoreDep) -> dict:
     a = store.get(doc_id)
     return {"doc_id": a.doc_id, "title": a.title, "source": a.source,
-            "published": a.published.isoformat() if a.published else None, "url": a.url,
+            "published": iso_date(a.published), "url": a.url,
             "metadata": a.metadata, "body": a.body}
 
 
