@@ -36,7 +36,7 @@ async def read_upload(request: Request) -> list[Article]:
             raise BadRequest(f"the request body is not valid JSON: {e}") from None
         except RecursionError:
             raise BadRequest("the request body is JSON nested too deeply") from None
-        return storable(articles_from_json(given))
+        return articles_from_json(given)
     if kind == "multipart/form-data":
         form = await request.form(max_files=1000, max_fields=100)
         parts = form.getlist("file")
@@ -45,7 +45,7 @@ async def read_upload(request: Request) -> list[Article]:
         if not all(isinstance(p, UploadFile) and p.filename for p in parts):
             raise InvalidInput("every 'file' part needs a file name ending in .txt .md .html .json or .jsonl")
         files = [(p.filename, await p.read()) for p in parts]
-        return storable(await run_in_threadpool(read_files, files))
+        return await run_in_threadpool(read_files, files)
     raise UnsupportedMediaType(f"send application/json or multipart/form-data, not {kind or 'no content type'}")
 
 
@@ -101,16 +101,4 @@ def unique(articles: list[Article]) -> list[Article]:
         if a.doc_id in seen:
             raise InvalidInput(f"the upload holds two articles with id {a.doc_id!r}")
         seen.add(a.doc_id)
-    return articles
-
-
-def storable(articles: list[Article]) -> list[Article]:
-    """Refuse text the store cannot hold: JSON escapes can smuggle in lone surrogates."""
-    for a in articles:
-        try:
-            json.dumps([a.doc_id, a.title, a.body, a.source, a.url, a.metadata], ensure_ascii=False,
-                       default=str).encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidInput(f"article {a.doc_id!r} holds text that is not valid Unicode "
-                               "(a lone surrogate escape such as \\ud800)") from None
     return articles

@@ -102,7 +102,8 @@ def article_from_json(obj: object, default_id: str | None = None, root: str = ""
     try:
         json.dumps(obj, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidInput("a JSON article contains an unpaired surrogate (\\ud800-\\udfff escape)") from None
+        raise InvalidInput("a JSON article holds text that is not valid Unicode "
+                           "(a lone surrogate escape such as \\ud800)") from None
     body = obj.get("body", obj.get("text"))
     if not isinstance(body, str) or not body.strip():
         raise InvalidInput("a JSON article needs a non-empty 'body' (or 'text') string")
