@@ -5,12 +5,10 @@ TestClient, in an in-thread uvicorn server, or as a `byline serve` subprocess.""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from contextlib import contextmanager
 
-import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -19,6 +17,7 @@ from api.app import create_app
 from rag.components import Components
 from rag.settings import Settings
 from tests.conftest import SEEDS
+from tests.processes import free_port
 
 
 class ScriptedLLM:
@@ -103,12 +102,6 @@ def shared(tmp_path_factory, embedder):
         yield pair
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def server_in_thread(app):
     """A real uvicorn server on a loopback port, in this process; yields its base URL."""
@@ -124,18 +117,3 @@ def server_in_thread(app):
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-
-
-def wait_for(url: str, timeout_s: float, status: int = 200, proc=None) -> None:
-    """Poll `url` until it answers `status` (fails early if `proc` exited)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise AssertionError(f"process exited with {proc.returncode} while waiting for {url}")
-        try:
-            if httpx.get(url, timeout=2).status_code == status:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    raise AssertionError(f"{url} did not answer {status} within {timeout_s} s")

@@ -7,44 +7,20 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.api.conftest import free_port, wait_for
 from tests.conftest import SEED_FILE
-
-BIN = Path(sys.executable).parent
-
-
-@contextmanager
-def running(argv: list[str], log: Path, env: dict | None = None):
-    """A subprocess writing to `log`; terminated (then killed) on exit."""
-    with log.open("wb") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+from tests.processes import BIN, chroma_server, free_port, running, wait_for
 
 
 @pytest.fixture
 def chroma(tmp_path):
-    """A Chroma server (`chroma run` from the installed chromadb) on a loopback port."""
-    port = free_port()
-    argv = [str(BIN / "chroma"), "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1", "--port", str(port)]
-    with running(argv, tmp_path / "chroma.log") as proc:
-        wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", 60, proc=proc)
-        yield proc, f"http://127.0.0.1:{port}"
+    with chroma_server(tmp_path) as pair:
+        yield pair
 
 
 @contextmanager
@@ -88,6 +64,7 @@ def test_two_workers_on_a_chroma_server_with_the_llm_down(tmp_path, chroma):
         chroma_proc.wait(timeout=30)
         r = httpx.post(f"{base}/v1/search", json={"query": "NATO"}, timeout=60)
         assert r.status_code == 503 and r.json()["error"]["code"] == "backend_unavailable"
+        assert "the Chroma server cannot be reached" in r.json()["error"]["message"]
         assert httpx.get(f"{base}/readyz").status_code == 503 and httpx.get(f"{base}/healthz").status_code == 200
     lines = log.read_text(errors="replace").splitlines()
     assert sum("Started server process" in line for line in lines) >= 2

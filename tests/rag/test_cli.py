@@ -9,6 +9,7 @@ import pytest
 
 from rag.cli import main
 from tests.conftest import SEED_FILE, SEEDS
+from tests.processes import free_port
 
 
 @pytest.fixture
@@ -93,3 +94,10 @@ def test_real_subprocess_has_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip() == f"byline: error: no such file or directory: {tmp_path / 'missing'}"
+
+
+def test_a_chroma_server_that_is_not_running_is_one_line(data_dir, capsys, monkeypatch):
+    monkeypatch.setenv("BYLINE_CHROMA_URL", f"http://127.0.0.1:{free_port()}")
+    code, _, err = run(capsys, "search", "NATO")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "cannot open the Chroma store at http://127.0.0.1:" in err

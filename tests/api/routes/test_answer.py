@@ -11,7 +11,7 @@ import pytest
 from rag.components import Components
 from rag.errors import BackendTimeout, BackendUnavailable, ModelError
 from rag.llm import OpenAICompatibleLLM
-from tests.api.conftest import free_port
+from tests.processes import free_port
 from tests.conftest import SEED_FILE
 
 QUESTION = "Who is NATO's Secretary General?"

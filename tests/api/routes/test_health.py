@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.components import Components
-from tests.api.conftest import free_port
+from tests.processes import free_port
 
 
 def test_healthz_and_readyz_when_everything_is_up(shared):
