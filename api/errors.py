@@ -48,7 +48,8 @@ STATUS: list[tuple[type[BaseException], int, str]] = [
     (BackendUnavailable, 503, "backend_unavailable"),
     (ModelError, 503, "model_unavailable"),
 ]
-# Not ours, but not bugs either: the Chroma HttpClient lets transport errors through.
+# Not ours, but not bugs either: a backstop for transport errors a client library lets through
+# (rag.store already turns the Chroma HttpClient's into BackendUnavailable).
 FOREIGN: list[tuple[type[BaseException], int, str]] = [
     (httpx.TimeoutException, 504, "backend_timeout"),
     (httpx.TransportError, 503, "backend_unavailable"),

@@ -9,16 +9,18 @@ ingest is redone by the next run, never silently skipped.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
 
 from rag.dates import iso_date
-from rag.errors import BackendUnavailable, ModelError, NotFound
+from rag.errors import BackendTimeout, BackendUnavailable, ModelError, NotFound
 from rag.types import Article, Chunk, Filters, Passage
 
 PENDING = ""  # content_hash of an article whose chunks are being rewritten
@@ -49,6 +51,32 @@ def connect(chroma_dir, chroma_url: str | None = None):
         raise BackendUnavailable(f"cannot open the Chroma store at {where}: {e}") from None
 
 
+class _Guarded:
+    """A Chroma client or collection whose network failures are Byline errors.
+
+    The HttpClient lets httpx errors through when a server goes away after connecting;
+    callers (CLI, API) should meet BackendUnavailable/BackendTimeout, as for any backend.
+    """
+
+    def __init__(self, target):
+        self._target = target
+
+    def __getattr__(self, name):
+        attr = getattr(self._target, name)
+        if not callable(attr):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args, **kwargs):
+            try:
+                return attr(*args, **kwargs)
+            except httpx.TimeoutException as e:
+                raise BackendTimeout(f"the Chroma server did not answer in time: {e}") from None
+            except httpx.TransportError as e:
+                raise BackendUnavailable(f"the Chroma server cannot be reached: {e}") from None
+        return call
+
+
 def _date_int(d: date | None) -> int | None:
     return d.year * 10000 + d.month * 100 + d.day if d else None
 
@@ -66,12 +94,12 @@ class ChromaStore:
     def __init__(self, client, name: str, embedder_name: str):
         if not name:
             raise ValueError("collection name is required")
-        self.client = client
+        self.client = client = _Guarded(client)
         self.embedder_name = embedder_name
         meta = {"hnsw:space": "cosine", "embedder": embedder_name}
-        self._chunks = client.get_or_create_collection(name, metadata=meta, embedding_function=None)
-        self._articles = client.get_or_create_collection(f"{name}_articles", metadata=meta,
-                                                         embedding_function=None)
+        self._chunks = _Guarded(client.get_or_create_collection(name, metadata=meta, embedding_function=None))
+        self._articles = _Guarded(client.get_or_create_collection(f"{name}_articles", metadata=meta,
+                                                                  embedding_function=None))
         built_with = (self._chunks.metadata or {}).get("embedder")
         if built_with and built_with != embedder_name:
             raise ModelError(f"this store was built with embedder {built_with!r}, but the settings "
