@@ -1,6 +1,6 @@
 """API fixtures: the real embedder and an embedded Chroma in a temp dir (from
 tests/conftest.py), a scripted LLM for HTTP mechanics, and helpers to run the app in a
-TestClient, in an in-thread uvicorn server, or as a `byline serve` subprocess."""
+TestClient or an in-thread uvicorn server (real processes: tests/processes.py)."""
 
 from __future__ import annotations
 
