@@ -48,10 +48,11 @@ def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
     quotes: dict[int, list[tuple[int, int]]] = {}  # passage index -> supporting spans
     sentences, rendered = [], []
     for sentence_text, cited in split_sentences(text, len(passages)):
-        if not cited or support(sentence_text, [passages[i].text for i in cited]) < SUPPORT_THRESHOLD:
-            best = best_passage(sentence_text, passages)
-            cited = [best] if best is not None else cited
         supported = bool(cited) and support(sentence_text, [passages[i].text for i in cited]) >= SUPPORT_THRESHOLD
+        if not supported:
+            best = best_passage(sentence_text, passages)  # it supports the sentence, or is None
+            if best is not None:
+                cited, supported = [best], True
         ids = []
         for i in cited:
             numbering.setdefault(i, len(numbering) + 1)
