@@ -84,6 +84,18 @@ def client(make_client, seeded) -> TestClient:
     return make_client()
 
 
+def without_model(settings, embedder, error: Exception) -> Components:
+    """Real store and embedder, but building the LLM raises `error` (a missing or broken model)."""
+    class NoModel(Components):
+        @property
+        def llm(self):
+            raise error
+
+    components = NoModel(settings)
+    components.embedder = embedder
+    return components
+
+
 @contextmanager
 def seeded_client(data_dir, embedder, **overrides):
     """(TestClient, scripted LLM) over a fresh store holding the seed article."""

@@ -8,11 +8,11 @@ import socket
 
 import pytest
 
-from rag.components import Components
 from rag.errors import BackendTimeout, BackendUnavailable, ModelError
 from rag.llm import OpenAICompatibleLLM
-from tests.processes import free_port
+from tests.api.conftest import without_model
 from tests.conftest import SEED_FILE
+from tests.processes import free_port
 
 QUESTION = "Who is NATO's Secretary General?"
 ANSWER_KEYS = {"question", "answer", "abstained", "citations", "sentences", "model", "timings_ms"}
@@ -171,16 +171,10 @@ def test_llm_endpoint_past_its_timeout_is_504(openai_llm_client):
 
 
 def test_model_that_cannot_load_is_503_but_search_works(settings, embedder):
-    class NoModel(Components):
-        @property
-        def llm(self):
-            raise ModelError("model file missing: /nowhere/model.gguf")
-
     from api.app import create_app
     from fastapi.testclient import TestClient
 
-    c = NoModel(settings)
-    c.embedder = embedder
+    c = without_model(settings, embedder, ModelError("model file missing: /nowhere/model.gguf"))
     with TestClient(create_app(settings, components=c)) as client:
         r = client.post("/v1/answer", json={"question": QUESTION})
         assert r.status_code == 503 and r.json()["error"] == {

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.components import Components
+from tests.api.conftest import without_model
 from tests.processes import free_port
 
 
@@ -31,13 +32,7 @@ def test_unreachable_store_is_not_ready_but_alive(settings, embedder):
 
 
 def test_model_not_loaded_is_not_ready(settings, embedder):
-    class NoModel(Components):
-        @property
-        def llm(self):
-            raise RuntimeError("llama.cpp could not map the file")
-
-    components = NoModel(settings)
-    components.embedder = embedder
+    components = without_model(settings, embedder, RuntimeError("llama.cpp could not map the file"))
     with TestClient(create_app(settings, components=components)) as client:
         r = client.get("/readyz")
         assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
