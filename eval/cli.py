@@ -80,14 +80,12 @@ def run(args, components: Components) -> int:
             section_table(thresholds, section_name(gold.name, args.retrieval_only, args.limit),
                           args.limit, args.per_type, args.thresholds)
     runs = [_evaluate(args, components, *plan) for plan in plans]
+    checks = [c for r in runs for c in check(thresholds, r.section, r.summary, r.limit, r.per_type,
+                                              args.thresholds)] if thresholds is not None else []
     embedder = components.embedder.name
     report = build_report(runs, settings_info(components.settings, embedder), started,
-                          time.perf_counter() - t0, _command(args), code=code_version(REPO))
-    checks = []
-    if thresholds is not None:
-        for r in runs:
-            checks += check(thresholds, r.section, r.summary, r.limit, r.per_type, args.thresholds)
-        report["checks"] = [c.to_dict() for c in checks]
+                          time.perf_counter() - t0, _command(args), code=code_version(REPO),
+                          checks=[c.to_dict() for c in checks] if thresholds is not None else None)
     json_out, html_out = _outputs(args, [p[0] for p in plans])
     write_json(report, json_out)
     write_html(report, html_out)

@@ -9,6 +9,7 @@ from pathlib import Path
 from string import Template
 
 from eval.console import METRICS, fmt, latency_rows, metric_rows
+from eval.metrics import STAGES
 
 TEMPLATE = Path(__file__).resolve().parent / "report_template.html"
 OK_VERDICTS = {"correct", "correct_abstention", "hit", "n/a"}
@@ -96,7 +97,7 @@ def _latency_plot(run: dict) -> str:
 
     items = run["items"]
     series = {"retrieve (k=10)": [(i["id"], i["retrieval"]["ms"]) for i in items]}
-    for stage in ("retrieve", "prompt", "generate", "total"):
+    for stage in STAGES:
         values = [(i["id"], i["answer"]["timings_ms"][stage]) for i in items
                   if i["answer"] and stage in i["answer"]["timings_ms"]]
         if values:

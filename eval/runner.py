@@ -9,6 +9,7 @@ citation is checked against the stored article body.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from collections.abc import Callable, Sequence
 
 from eval.gold import GoldItem
@@ -32,14 +33,10 @@ def check_sources(store: ChromaStore, items: Sequence[GoldItem], gold_name: str)
 
 
 class Runner:
-    def __init__(self, retriever: Retriever, store: ChromaStore, answerer: Answerer | None = None,
-                 k: int = RETRIEVAL_K):
-        if k < 1:
-            raise ValueError("k must be >= 1")
+    def __init__(self, retriever: Retriever, store: ChromaStore, answerer: Answerer | None = None):
         self.retriever = retriever
         self.store = store
         self.answerer = answerer  # None: retrieval only
-        self.k = k
         self._bodies: dict[str, str | None] = {}
 
     def run(self, items: Sequence[GoldItem], progress: Callable[[], None] | None = None) -> list[ItemResult]:
@@ -52,7 +49,7 @@ class Runner:
 
     def run_item(self, item: GoldItem) -> ItemResult:
         t0 = time.perf_counter()
-        passages = self.retriever.retrieve(item.question, self.k)
+        passages = self.retriever.retrieve(item.question, RETRIEVAL_K)
         result = ItemResult(item=item, retrieved=[p.doc_id for p in passages],
                             retrieve_ms=round((time.perf_counter() - t0) * 1000))
         if self.answerer is None:
@@ -72,8 +69,7 @@ class Runner:
         result.citations = [CitationCheck(c.id, c.doc_id, c.quote, c.start, c.end,
                                           self._valid(c.doc_id, c.quote, c.start, c.end))
                             for c in answer.citations]
-        result.sentences = [{"text": s.text, "citations": list(s.citations), "supported": s.supported}
-                            for s in answer.sentences]
+        result.sentences = [asdict(s) for s in answer.sentences]
         result.context = [p.doc_id for p in answer.passages]
         result.timings_ms = dict(answer.timings_ms)
         result.model = answer.model
