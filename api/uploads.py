@@ -7,10 +7,8 @@ so a file uploaded as `business/001.txt` gets the same doc id as the CLI would g
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from fastapi import Request
 from pydantic import ValidationError
@@ -19,7 +17,7 @@ from starlette.datastructures import UploadFile
 
 from api.errors import BadRequest, UnsupportedMediaType
 from api.schemas import ArticleIn
-from rag.corpus import article_from_json, read_file
+from rag.corpus import article_from_json, read_bytes
 from rag.errors import InvalidInput
 from rag.types import Article
 
@@ -71,23 +69,12 @@ def _first_problem(e: ValidationError) -> str:
 
 
 def read_files(files: list[Upload]) -> list[Article]:
-    """Articles from uploaded files, read from a private temp dir (blocking: call in a thread)."""
-    with tempfile.TemporaryDirectory(prefix="byline-upload-") as tmp:
-        root, articles = Path(tmp), []
-        for name, data in files:
-            path = root / safe_relative(name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            try:
-                read = read_file(path, root)
-            except RecursionError:
-                raise InvalidInput(f"{name!r}: JSON nested too deeply") from None
-            articles.extend(dataclasses.replace(a, root="") for a in read)
-    return unique(articles)
+    """Articles from uploaded files, each read by its name's extension (CPU-bound: call in a thread)."""
+    return unique([a for name, data in files for a in read_bytes(data, safe_relative(name).as_posix())])
 
 
 def safe_relative(name: str) -> PurePosixPath:
-    """The upload's name as a path inside the temp dir; refuses escapes and odd names."""
+    """The upload's name as a relative path (its doc_id); refuses escapes and odd names."""
     path = PurePosixPath(name.replace("\\", "/"))
     if (path.is_absolute() or len(name) > 1024 or any(ord(ch) < 32 for ch in name)
             or any(p in ("", ".", "..") or len(p.encode("utf-8", "replace")) > 255 for p in path.parts)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rag.dates import parse_date
 from rag.errors import ArticleReadError, InvalidInput, NotFound
@@ -129,28 +129,38 @@ def article_from_json(obj: object, default_id: str | None = None, root: str = ""
 
 def read_file(path: Path, root: Path) -> list[Article]:
     """All articles in one file. Raises ArticleReadError with the reason."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ArticleReadError(f"unsupported file type {suffix or '(none)'}")
+    check_suffix(path.suffix)
     try:
         data = path.read_bytes()
     except OSError as e:
         raise ArticleReadError(e.strerror or str(e)) from None
+    return read_bytes(data, path.relative_to(root).as_posix(), str(root))
+
+
+def check_suffix(suffix: str) -> str:
+    """The suffix, lower-cased, if Byline reads that file type; else ArticleReadError."""
+    suffix = suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ArticleReadError(f"unsupported file type {suffix or '(none)'}")
+    return suffix
+
+
+def read_bytes(data: bytes, rel: str, root: str = "") -> list[Article]:
+    """All articles in a file's bytes; `rel` (a POSIX path) names the file and its type."""
+    suffix = check_suffix(PurePosixPath(rel).suffix)
     text, encoding = decode(data)
-    rel = path.relative_to(root).as_posix()
     meta = {"encoding": encoding} if encoding != "utf-8" else {}
-    rootstr = str(root)
     try:
         if suffix in TEXT_SUFFIXES:
-            return [article_from_text(text, rel, markdown=suffix != ".txt", root=rootstr, metadata=meta)]
+            return [article_from_text(text, rel, markdown=suffix != ".txt", root=root, metadata=meta)]
         if suffix in HTML_SUFFIXES:
             title, body, published = html_to_text(text)
             if not body.strip():
                 raise ArticleReadError("no visible text in HTML")
-            art = article_from_text(body, rel, root=rootstr, metadata=meta)
+            art = article_from_text(body, rel, root=root, metadata=meta)
             return [Article(doc_id=rel, title=title or art.title, body=body, published=published,
-                            source=art.source, root=rootstr, metadata=art.metadata)]
-        return _read_json(text, rel, suffix, rootstr)
+                            source=art.source, root=root, metadata=art.metadata)]
+        return _read_json(text, rel, suffix, root)
     except InvalidInput as e:
         raise ArticleReadError(str(e)) from None
 
@@ -166,6 +176,8 @@ def _read_json(text: str, rel: str, suffix: str, root: str) -> list[Article]:
                     articles.append(article_from_json(json.loads(line), f"{rel}#{n}", root))
                 except (json.JSONDecodeError, InvalidInput) as e:
                     raise ArticleReadError(f"line {n}: {e}") from None
+                except RecursionError:
+                    raise ArticleReadError(f"line {n}: JSON nested too deeply") from None
         return articles
     try:
         obj = json.loads(text)

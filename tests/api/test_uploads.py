@@ -29,6 +29,13 @@ def test_read_files_gives_cli_ids_and_no_temp_root():
     assert all(a.root == "" for a in articles) and articles[0].title == "Headline"
 
 
+def test_read_files_takes_names_that_would_clash_as_paths():
+    articles = read_files([("a.txt", b"First\n\nOne.\n"), ("a.txt/b.txt", b"Second\n\nTwo.\n")])
+    assert [a.doc_id for a in articles] == ["a.txt", "a.txt/b.txt"]
+    with pytest.raises(ArticleReadError, match=r"unsupported file type \(none\)"):
+        read_files([("c/d.txt", b"Third\n\nThree.\n"), ("c", b"no extension")])
+
+
 def test_read_files_reports_unreadable_files():
     with pytest.raises(ArticleReadError, match="unsupported file type .pdf"):
         read_files([("a.pdf", b"%PDF")])

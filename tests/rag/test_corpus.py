@@ -149,10 +149,12 @@ def test_scan_missing_path(tmp_path):
         list(scan([tmp_path / "nope"]))
 
 
-@pytest.mark.parametrize("content,reason", [
-    ("[" * 100000 + "]" * 100000, "nested too deeply"),
-    ('{"id": "x", "body": "bad \\ud800 text"}', "surrogate"),
+@pytest.mark.parametrize("name,content,reason", [
+    ("x.json", "[" * 100000 + "]" * 100000, "nested too deeply"),
+    ("x.jsonl", '{"body": "fine"}\n' + "[" * 100000 + "]" * 100000, "line 2: JSON nested too deeply"),
+    ("x.json", '{"id": "x", "body": "bad \\ud800 text"}', "surrogate"),
+    ("x.jsonl", '{"id": "x", "body": "bad \\ud800 text"}', "line 1: .*surrogate"),
 ])
-def test_hostile_json_is_a_read_error(tmp_path, content, reason):
+def test_hostile_json_is_a_read_error(tmp_path, name, content, reason):
     with pytest.raises(ArticleReadError, match=reason):
-        read_file(write(tmp_path, "x.json", content), tmp_path)
+        read_file(write(tmp_path, name, content), tmp_path)
