@@ -6,7 +6,6 @@ instead of an error event."""
 from __future__ import annotations
 
 from api.schemas import FiltersIn
-from rag.dates import parse_date
 from rag.errors import InvalidInput
 from rag.settings import Settings
 from rag.types import Filters
@@ -30,8 +29,5 @@ def check_top_k(top_k: int | None, settings: Settings) -> int | None:
 def to_filters(given: FiltersIn | None) -> Filters | None:
     if given is None:
         return None
-    filters = Filters(since=parse_date(given.since), until=parse_date(given.until),
-                      source=(given.source or "").strip() or None)
-    if filters.since and filters.until and filters.since > filters.until:
-        raise InvalidInput(f"since ({filters.since}) is after until ({filters.until})")
+    filters = Filters.parse(given.since, given.until, (given.source or "").strip())
     return None if filters.is_empty() else filters

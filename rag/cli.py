@@ -11,7 +11,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rag.components import Components
-from rag.dates import parse_date
 from rag.errors import BylineError, InvalidInput
 from rag.retrieval import search_results
 from rag.settings import Settings
@@ -124,7 +123,7 @@ def cmd_ingest(args, c: Components) -> int:
 
 
 def _filters(args) -> Filters:
-    return Filters(since=parse_date(args.since), until=parse_date(args.until), source=args.source or None)
+    return Filters.parse(args.since, args.until, args.source)
 
 
 def cmd_ask(args, c: Components) -> int:

@@ -31,8 +31,6 @@ class DenseRetriever:
         k = top_k or self.top_k
         if k < 1:
             raise InvalidInput("top_k must be at least 1")
-        if filters and filters.since and filters.until and filters.since > filters.until:
-            raise InvalidInput(f"since ({filters.since}) is after until ({filters.until})")
         return self.store.query(embed_one(self.embedder, query), k, filters)
 
 

@@ -6,6 +6,9 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from rag.dates import parse_date
+from rag.errors import InvalidInput
+
 
 @dataclass(frozen=True)
 class Article:
@@ -57,9 +60,19 @@ class Passage:
 
 @dataclass(frozen=True)
 class Filters:
+    """Which articles a search may use; a `since` after `until` is refused when built."""
     since: date | None = None
     until: date | None = None
     source: str | None = None
+
+    def __post_init__(self):
+        if self.since and self.until and self.since > self.until:
+            raise InvalidInput(f"since ({self.since}) is after until ({self.until})")
+
+    @classmethod
+    def parse(cls, since=None, until=None, source: str | None = None) -> Filters:
+        """From user input: ISO dates or datetimes (InvalidInput when unreadable)."""
+        return cls(since=parse_date(since), until=parse_date(until), source=source or None)
 
     def is_empty(self) -> bool:
         return self.since is None and self.until is None and not self.source
