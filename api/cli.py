@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-
 from api.auth import bind_refusal
 from api.logs import log_config
+from rag.cli import whole_number
 from rag.components import Components
 from rag.errors import InvalidInput
-
-
-def _count(text: str, low: int, high: int) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not low <= n <= high:
-        raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
-    return n
 
 
 def register(sub) -> None:
@@ -25,8 +14,8 @@ def register(sub) -> None:
                        description="Serve the HTTP API. --workers above 1 needs a Chroma server "
                                    "(BYLINE_CHROMA_URL); API keys come from BYLINE_API_KEYS.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=lambda t: _count(t, 0, 65535), default=8000, help="default: 8000")
-    p.add_argument("--workers", type=lambda t: _count(t, 1, 64), default=1,
+    p.add_argument("--port", type=whole_number(0, 65535), default=8000, help="default: 8000")
+    p.add_argument("--workers", type=whole_number(1, 64), default=1,
                    help="worker processes (default: 1; more need BYLINE_CHROMA_URL)")
     p.set_defaults(run=run)
 

@@ -19,6 +19,7 @@ from eval.report import GoldRun, build_report, code_version, settings_info, writ
 from eval.report_html import write_html
 from eval.runner import Runner, check_sources
 from eval.thresholds import DEFAULT_PATH, check, load_thresholds, section_name, section_table
+from rag.cli import whole_number
 from rag.components import Components
 from rag.errors import InvalidInput, NotFound
 
@@ -40,12 +41,6 @@ compared with eval/thresholds.toml (section [NAME], [NAME.retrieval] or [NAME.sa
 exit status 1 when any falls outside its bound, 2 for bad input (e.g. a bad gold line)."""
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return int(text)
-
-
 def register(subparsers) -> None:
     p = subparsers.add_parser("eval", help="measure answer quality against gold Q&A files",
                               description=DESCRIPTION, epilog=EPILOG,
@@ -57,7 +52,7 @@ def register(subparsers) -> None:
     p.add_argument("--json", type=Path, metavar="OUT", dest="json_out", help="write the JSON report here")
     p.add_argument("--html", type=Path, metavar="OUT", dest="html_out", help="write the HTML report here")
     p.add_argument("--retrieval-only", action="store_true", help="skip the LLM; retrieval metrics only")
-    p.add_argument("--limit", type=_positive, metavar="N", help="only the first N items of each gold file")
+    p.add_argument("--limit", type=whole_number(), metavar="N", help="only the first N items of each gold file")
     p.add_argument("--per-type", action="store_true",
                    help="with --limit: the first N items of each type (single, multi, unanswerable)")
     p.add_argument("--check", action="store_true",

@@ -17,19 +17,24 @@ from rag.settings import Settings
 from rag.types import Answer, Filters, IngestReport
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
+def whole_number(low: int = 1, high: int | None = None):
+    """An argparse `type` for a whole number from `low` to `high` (no upper bound when None)."""
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if high is None and n < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}")
+        if high is not None and not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return n
+    return parse
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    p.add_argument("--top-k", type=_positive, metavar="N", help="how many passages to use")
+    p.add_argument("--top-k", type=whole_number(), metavar="N", help="how many passages to use")
     p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
     p.add_argument("--source", metavar="NAME", help="only articles from this source (case-insensitive)")
