@@ -27,17 +27,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from bench_core import SEED_QUESTIONS, pct  # this script's folder is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SEED = REPO / "seeds" / "000_8f42c0aa39f27bb1.txt"
-QUESTIONS = ["Who is NATO's Secretary General?", "Where did NATO hold its summit in 2023?",
-             "What does Russia demand as conditions for peace?"]
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def free_port() -> int:
@@ -123,7 +117,7 @@ def bench_search(label: str, base: str, queries: list[str], args) -> None:
 
 def bench_answers(base: str, n: int) -> None:
     httpx.post(f"{base}/v1/documents", files={"file": (SEED.name, SEED.read_bytes())}, timeout=120)
-    for question in QUESTIONS[:n]:
+    for question in SEED_QUESTIONS[:n]:
         t, first, answer = time.perf_counter(), None, {}
         body = {"question": question, "stream": True, "filters": {"source": "TASS"}}  # the seed article
         with httpx.stream("POST", f"{base}/v1/answer", json=body, timeout=600) as r:
