@@ -25,7 +25,7 @@ def key_matches(given: str, keys: list[str]) -> bool:
     return found
 
 
-def require_api_key(settings: SettingsDep, credentials: Credentials) -> None:
+async def require_api_key(settings: SettingsDep, credentials: Credentials) -> None:  # no I/O: no thread hop
     keys = settings.api_key_list
     if keys and not (credentials and key_matches(credentials.credentials, keys)):
         raise Unauthorized("missing or invalid API key; send 'Authorization: Bearer <key>'")

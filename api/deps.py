@@ -1,8 +1,9 @@
 """`Annotated` dependencies: what a route needs, taken from the app state that
 `create_app` filled. Tests replace any of them with `app.dependency_overrides`.
 
-The component getters are plain functions, so FastAPI calls them in its thread pool:
-if a part was not built in the lifespan (or failed there), building it never blocks
+The app-state getters are `async` (they only read attributes, so no thread-pool hop per
+request). The component getters are plain functions, so FastAPI calls them in its thread
+pool: if a part was not built in the lifespan (or failed there), building it never blocks
 the event loop.
 """
 
@@ -22,19 +23,19 @@ from rag.settings import Settings
 from rag.store import ChromaStore
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_components(request: Request) -> Components:
+async def get_components(request: Request) -> Components:
     return request.app.state.components
 
 
-def get_gate(request: Request) -> AnswerGate:
+async def get_gate(request: Request) -> AnswerGate:
     return request.app.state.gate
 
 
-def get_search_limiter(request: Request) -> anyio.CapacityLimiter:
+async def get_search_limiter(request: Request) -> anyio.CapacityLimiter:
     return request.app.state.search_limiter
 
 
