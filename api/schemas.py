@@ -57,7 +57,13 @@ class Citation(BaseModel):
 class Sentence(BaseModel):
     text: str
     citations: list[int]
-    supported: bool
+    supported: bool = Field(description="a cited passage states it (numbers, names and wording checked)")
+    kind: str = Field("claim", description='"claim", or "gap": says, uncited, what the articles do not cover')
+
+
+class Withheld(BaseModel):
+    text: str = Field(description="a sentence the model wrote that no cited passage supports")
+    reason: str
 
 
 class AnswerOut(BaseModel):
@@ -68,9 +74,11 @@ class AnswerOut(BaseModel):
             "source": "TASS", "published": None, "chunk_id": "000_8f42c0aa39f27bb1.txt#0",
             "quote": "The North Atlantic Alliance is not discussing a membership invitation for Ukraine, "
                      "only weapons supplies, NATO Secretary General Mark Rutte said ...", "start": 30, "end": 236}],
-        "sentences": [{"text": "Mark Rutte is NATO's Secretary General.", "citations": [1], "supported": True}],
+        "sentences": [{"text": "Mark Rutte is NATO's Secretary General.", "citations": [1], "supported": True,
+                       "kind": "claim"}],
         "model": "qwen2.5-coder-1.5b-instruct-q4_k_m",
-        "timings_ms": {"retrieve": 12, "prompt": 4200, "generate": 5100, "total": 5112}}]})
+        "timings_ms": {"retrieve": 12, "prompt": 4200, "generate": 5100, "total": 5112},
+        "withheld": [], "abstain_reason": None}]})
     question: str
     answer: str
     abstained: bool = Field(description="true when the articles do not answer the question")
@@ -78,6 +86,11 @@ class AnswerOut(BaseModel):
     sentences: list[Sentence]
     model: str
     timings_ms: dict[str, int]
+    withheld: list[Withheld] = Field(default_factory=list,
+                                     description="sentences left out of the answer because no cited passage states them")
+    abstain_reason: str | None = Field(None, description='null when answered; else "model" (the model declined), '
+                                       '"unsupported" (nothing it wrote was stated) or "no_evidence" '
+                                       "(nothing relevant enough was retrieved)")
 
 
 class SearchHit(BaseModel):

@@ -1,31 +1,61 @@
-"""Question -> retrieve -> prompt -> LLM -> cited, checked Answer."""
+"""Question -> retrieve -> (enough evidence?) -> prompt -> LLM -> verified, cited Answer."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from rag.citations import parse_answer
+from rag.citations import ParsedAnswer, abstention, parse_answer
+from rag.compare import COMPARE_HINT, computed_sentence, is_comparison
 from rag.errors import InvalidInput
 from rag.llm import LLM
-from rag.prompts import PASSAGE_TEMPLATE, USER_TEMPLATE, messages
-from rag.retrieval import Retriever
+from rag.prompts import PASSAGE_META, PASSAGE_TEMPLATE, USER_TEMPLATE, messages
+from rag.retrieval import Retriever, diverse
 from rag.types import Answer, Filters, Passage
 
 OnToken = Callable[[str], None]
+CANDIDATES = 3  # passages retrieved per passage given to the model, to choose diverse ones from
+_FORGEABLE = str.maketrans({"<": "(", ">": ")", "[": "(", "]": ")", '"': "'"})
+
+
+def fence(text: str) -> str:
+    """Article text made safe to place inside a <passage> element: one line, and no
+    character that could close the element, open another or forge a [n] marker."""
+    return " ".join(text.translate(_FORGEABLE).split())
 
 
 def build_prompt(question: str, passages: list[Passage]) -> str:
-    blocks = [PASSAGE_TEMPLATE.format(n=n, title=p.title or p.doc_id,
-                                      date=f" ({p.published.isoformat()})" if p.published else "",
-                                      text=" ".join(p.text.split()))
-              for n, p in enumerate(passages, 1)]
-    return USER_TEMPLATE.format(passages="\n\n".join(blocks), question=question.strip())
+    blocks = []
+    for n, p in enumerate(passages, 1):
+        values = {"title": p.title or p.doc_id, "place": p.place.title(), "dated": p.dated,
+                  "agency": p.source, "published": p.published.isoformat() if p.published else ""}
+        meta = "".join(f' {k}="{fence(values[k])}"' for k in PASSAGE_META if values.get(k))
+        blocks.append(PASSAGE_TEMPLATE.format(n=n, meta=meta, text=fence(p.text)))
+    question = " ".join(question.split())
+    if is_comparison(question):
+        question = f"{question} {COMPARE_HINT}"
+    return USER_TEMPLATE.format(passages="\n\n".join(blocks), question=question)
+
+
+def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
+    """A comparison answer gains the difference of its two cited figures, computed here."""
+    if parsed.abstained or not is_comparison(question):
+        return parsed
+    computed = computed_sentence(parsed.sentences)
+    if computed is None:
+        return parsed
+    sentence, rendered = computed
+    parsed.sentences.append(sentence)
+    parsed.answer = f"{parsed.answer} {rendered}"
+    return parsed
 
 
 class Answerer:
+    """Answers from the top passages; declines without asking the model when the best
+    passage scores below `min_evidence` (a cosine similarity: nothing relevant was found)."""
+
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
-                 temperature: float = 0.0, model_name: str | None = None):
+                 temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -34,16 +64,19 @@ class Answerer:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.model_name = model_name
+        self.min_evidence = min_evidence
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None) -> Answer:
         if not question or not question.strip():
             raise InvalidInput("the question is empty")
         t0 = time.perf_counter()
-        passages = self.retriever.retrieve(question, top_k or self.top_k, filters)
+        k = top_k or self.top_k
+        passages = diverse(self.retriever.retrieve(question, k * CANDIDATES, filters), k)
         t_retrieved = time.perf_counter()
         raw, t_first = "", None
-        if passages:
+        enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
+        if enough:
             for piece in self.llm.stream(messages(build_prompt(question, passages)),
                                          max_tokens=self.max_tokens, temperature=self.temperature):
                 t_first = t_first or time.perf_counter()
@@ -51,7 +84,7 @@ class Answerer:
                 if on_token:
                     on_token(piece)
         t_done = time.perf_counter()
-        parsed = parse_answer(raw, passages)
+        parsed = with_computation(question, parse_answer(raw, passages)) if enough else abstention("no_evidence")
         t_first = t_first or t_done
         ms = lambda a, b: round((b - a) * 1000)  # noqa: E731
         return Answer(
@@ -60,4 +93,4 @@ class Answerer:
             model=self.model_name or self.llm.model,
             timings_ms={"retrieve": ms(t0, t_retrieved), "prompt": ms(t_retrieved, t_first),
                         "generate": ms(t_retrieved, t_done), "total": ms(t0, t_done)},
-            passages=passages)
+            passages=passages, withheld=parsed.withheld, abstain_reason=parsed.abstain_reason)

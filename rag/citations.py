@@ -1,31 +1,27 @@
-"""Model output -> sentences with [n] citations, each checked against the passage it cites.
+"""Model output -> verified sentences with [n] citations, the rest withheld.
 
-Markers that name no passage are dropped. Citations are renumbered 1.. in order of
-first use. A sentence is `supported` when most of its content words (names, numbers,
-nouns) occur in the passages it cites. A sentence the model left uncited, or cited to
-a passage that does not support it, is attributed to the retrieved passage that
-supports it best, if one does; otherwise it keeps what the model gave and is marked
-unsupported. Every quote is a verbatim slice of the article body.
+Markers that name no passage are dropped. Every sentence is checked against the
+passages it cites (rag.verify); one that fails is moved to the retrieved passage that
+does state it, if one does, and otherwise withheld with the reason. A refusal sentence
+("The articles do not say which brand.") is kept uncited beside verified claims (a
+partial answer); when nothing verified is left the answer is an abstention, with the
+reason: "model" (the model declined) or "unsupported" (nothing it wrote was stated).
+Citations are renumbered 1.. in order of first use; every quote is a verbatim slice of
+the article body.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from rag import verify
 from rag.dates import iso_date
 from rag.prompts import ABSTAIN_PHRASE
-from rag.types import Citation, Passage, Sentence
+from rag.types import Citation, Passage, Sentence, Withheld
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=\S)")
-_BOUNDARY = re.compile(r"(?<=[.!?])(?P<q>[\"'\u201d\u2019)]*)\s+|\n+")
-_WORD = re.compile(r"[\w\u2019'%$£€.-]+")
-SUPPORT_THRESHOLD = 0.6
-STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been
-being it its this that these those he she they them his her their we our you your i not no do does did
-has have had will would can could should may might must shall said says say about into over than then
-there here which who whom whose what when where why how also only very more most such any all some""".split())
 
 
 @dataclass
@@ -34,34 +30,49 @@ class ParsedAnswer:
     abstained: bool
     sentences: list[Sentence]
     citations: list[Citation]
+    withheld: list[Withheld] = field(default_factory=list)
+    abstain_reason: str | None = None
 
 
-def is_abstention(text: str) -> bool:
-    return _normalise(ABSTAIN_PHRASE) in _normalise(text)
+def abstention(reason: str, withheld: list[Withheld] | None = None) -> ParsedAnswer:
+    return ParsedAnswer(ABSTAIN_PHRASE, True, [], [], withheld or [], reason)
 
 
 def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
     text = re.sub(r"^\s*answer\s*:\s*", "", raw.strip(), flags=re.I)
-    if not text or is_abstention(text) or not passages:
-        return ParsedAnswer(ABSTAIN_PHRASE, True, [], [])
+    if not passages:
+        return abstention("no_evidence")
+    pieces = [part for piece in split_sentences(text, len(passages)) for part in _split_refusal(*piece)]
+    if not pieces:
+        return abstention("model")
     numbering: dict[int, int] = {}  # passage index (0-based) -> citation id
     quotes: dict[int, list[tuple[int, int]]] = {}  # passage index -> supporting spans
-    sentences, rendered = [], []
-    for sentence_text, cited in split_sentences(text, len(passages)):
-        supported = bool(cited) and support(sentence_text, [passages[i].text for i in cited]) >= SUPPORT_THRESHOLD
-        if not supported:
-            best = best_passage(sentence_text, passages)  # it supports the sentence, or is None
-            if best is not None:
-                cited, supported = [best], True
+    sentences: list[Sentence] = []
+    withheld: list[Withheld] = []
+    refused = False
+    for sentence_text, cited in pieces:
+        if verify.is_refusal(sentence_text):  # says, uncited, what the articles do not cover
+            refused = True
+            sentences.append(Sentence(sentence_text, [], False, kind="gap"))
+            continue
+        reason = verify.problem(sentence_text, [passages[i].text for i in cited])
+        if reason:
+            best = best_passage(sentence_text, passages)
+            if best is None:
+                withheld.append(Withheld(sentence_text, reason))
+                continue
+            cited = [best]
         ids = []
         for i in cited:
             numbering.setdefault(i, len(numbering) + 1)
             ids.append(numbering[i])
             quotes.setdefault(i, []).append(best_span(sentence_text, passages[i].text))
-        sentences.append(Sentence(sentence_text, ids, supported))
-        rendered.append(_render(sentence_text, ids))
+        sentences.append(Sentence(sentence_text, ids, True))
+    if not any(s.kind == "claim" for s in sentences):
+        return abstention("model" if refused else "unsupported", withheld)
     citations = [_citation(cid, passages[i], quotes[i]) for i, cid in sorted(numbering.items(), key=lambda x: x[1])]
-    return ParsedAnswer(" ".join(rendered), False, sentences, citations)
+    answer = " ".join(_render(s.text, s.citations) for s in sentences)
+    return ParsedAnswer(answer, False, sentences, citations, withheld, None)
 
 
 def split_sentences(text: str, n_passages: int) -> list[tuple[str, list[int]]]:
@@ -81,6 +92,16 @@ def split_sentences(text: str, n_passages: int) -> list[tuple[str, list[int]]]:
         elif cited and out:
             out[-1][1].extend(i for i in cited if i not in out[-1][1])
     return out
+
+
+def _split_refusal(sentence: str, cited: list[int]) -> list[tuple[str, list[int]]]:
+    """"The articles do not say who won, but the final ended 2-1 [1]": a refusal and a
+    claim, each judged on its own."""
+    m = re.search(r",?\s+but\s+", sentence)
+    if not m or not verify.is_refusal(sentence[:m.start()]):
+        return [(sentence, cited)]
+    claim = sentence[m.end():]
+    return [(sentence[:m.start()] + ".", []), (claim[:1].upper() + claim[1:], cited)]
 
 
 def _indexes(text: str, n_passages: int, already: list[int]) -> list[int]:
@@ -103,45 +124,19 @@ def _render(sentence: str, ids: list[int]) -> str:
     return f"{sentence} {marks}."
 
 
-def content_words(text: str) -> set[str]:
-    words = (w.strip(".-'\u2019").lower() for w in _WORD.findall(text))
-    return {w for w in words if w and w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
-
-
-def support(sentence: str, texts: list[str]) -> float:
-    """Share of the sentence's content words found in the texts (1.0 when it has none)."""
-    words = content_words(sentence)
-    if not words:
-        return 1.0
-    have = set().union(*(content_words(t) for t in texts)) if texts else set()
-    return len(words & have) / len(words)
-
-
 def best_passage(sentence: str, passages: list[Passage]) -> int | None:
-    scores = [support(sentence, [p.text]) for p in passages]
-    best = max(range(len(passages)), key=scores.__getitem__)
-    return best if scores[best] >= SUPPORT_THRESHOLD else None
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line in text, whitespace trimmed."""
-    spans, start = [], 0
-    for m in [*_BOUNDARY.finditer(text), None]:
-        end = len(text) if m is None else m.start() + len(m.group("q") or "")
-        piece = text[start:end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            spans.append((start + lead, start + len(piece.rstrip())))
-        if m is not None:
-            start = m.end()
-    return spans
+    """The retrieved passage that states the sentence best, or None when none states it."""
+    ok = [i for i, p in enumerate(passages) if verify.problem(sentence, [p.text]) is None]
+    return max(ok, key=lambda i: verify.local_support(sentence, [passages[i].text]), default=None)
 
 
 def best_span(sentence: str, passage_text: str) -> tuple[int, int]:
-    """Offsets (within the passage) of the passage sentence that best supports `sentence`."""
-    words = content_words(sentence)
-    spans = sentence_spans(passage_text) or [(0, len(passage_text))]
-    return max(spans, key=lambda sp: len(words & content_words(passage_text[sp[0]:sp[1]])))
+    """Offsets (within the passage) of the passage sentence, or pair of sentences, that best
+    supports `sentence` (a pair only when it covers more of the sentence than one does)."""
+    words = verify.content_words(sentence)
+    spans = [*verify.windows(passage_text, 1), *verify.windows(passage_text, verify.WINDOW)]
+    return max(spans, key=lambda sp: (len(words & verify.content_words(passage_text[sp[0]:sp[1]])),
+                                      sp[0] - sp[1]))
 
 
 def _citation(cid: int, p: Passage, spans: list[tuple[int, int]]) -> Citation:
@@ -150,7 +145,3 @@ def _citation(cid: int, p: Passage, spans: list[tuple[int, int]]) -> Citation:
     return Citation(id=cid, doc_id=p.doc_id, title=p.title, source=p.source,
                     published=iso_date(p.published), chunk_id=p.chunk_id,
                     quote=p.text[start:end], start=p.start + start, end=p.start + end)
-
-
-def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("\u2019", "'")).split())

@@ -143,11 +143,21 @@ def cmd_ask(args, c: Components) -> int:
     return 0
 
 
+ABSTAIN_NOTES = {"no_evidence": "nothing in the articles is relevant enough to answer",
+                 "unsupported": "nothing the model wrote is stated in the articles",
+                 "model": "the model found no answer in the passages"}
+
+
 def render_answer(answer: Answer) -> str:
     lines = [answer.answer]
+    if answer.abstained and answer.abstain_reason in ABSTAIN_NOTES:
+        lines.append(f"({ABSTAIN_NOTES[answer.abstain_reason]})")
     if answer.citations:
         lines.append("")
         lines.extend(f"[{c.id}] {c.title} \u2014 \"{' '.join(c.quote.split())}\"" for c in answer.citations)
+    if answer.withheld:
+        lines += ["", "Withheld (not stated by the passages they cite, so not part of the answer):"]
+        lines.extend(f"  - {w.text} ({w.reason})" for w in answer.withheld)
     return "\n".join(lines)
 
 

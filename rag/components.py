@@ -59,4 +59,4 @@ class Components:
     def answerer(self) -> Answerer:
         s = self.settings
         return Answerer(self.retriever, self.llm, top_k=s.top_k, max_tokens=s.max_answer_tokens,
-                        temperature=s.temperature)
+                        temperature=s.temperature, min_evidence=s.min_evidence)

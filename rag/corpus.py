@@ -117,7 +117,7 @@ def article_from_json(obj: object, default_id: str | None = None, root: str = ""
     title = obj.get("title")
     return Article(
         doc_id=str(doc_id),
-        title=str(title).strip() if title else title_from_body(body),
+        title=" ".join(str(title).split()) if title else title_from_body(body),
         body=body,
         published=parse_date(obj.get("published_at")),
         source=str(obj.get("source") or (dl["agency"] if dl else "") or ""),

@@ -23,8 +23,22 @@ class LLM(Protocol):
         ...
 
 
+def chatml(messages: list[dict]) -> str:
+    """Chat messages in the ChatML format of the Qwen2.5 models (their GGUF chat template)."""
+    return "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+
+
+REPLY_START = "<|im_start|>assistant\n"
+STOP = ["<|im_end|>", "<|im_start|>", "<|endoftext|>"]
+
+
 class LlamaCppLLM:
-    """A local GGUF model through llama-cpp-python. One generation at a time."""
+    """A local GGUF model through llama-cpp-python. One generation at a time.
+
+    Every prompt is evaluated the same way in every process, so one question gets one
+    answer: the stable prefix (all messages but the last) is evaluated on its own, once,
+    and each question's tail is always evaluated from the end of that prefix, never from
+    a longer prefix left over from the previous question."""
 
     def __init__(self, model_path: Path, *, model: str, n_ctx: int = 2048, threads: int | None = None,
                  seed: int = 0):
@@ -36,21 +50,35 @@ class LlamaCppLLM:
                             n_batch=512, seed=seed, verbose=False)
         self._lock = threading.Lock()
 
+    def tokenize(self, text: str) -> list[int]:
+        return self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
     def count_tokens(self, text: str) -> int:
-        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return len(self.tokenize(text))
 
     def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
         with self._lock:
-            prompt_tokens = sum(self.count_tokens(m["content"]) + 8 for m in messages)
-            if prompt_tokens + max_tokens > self.n_ctx:
-                raise InvalidInput(f"prompt of ~{prompt_tokens} tokens plus {max_tokens} answer tokens "
+            prefix = self.tokenize(chatml(messages[:-1]))
+            tokens = prefix + self.tokenize(chatml(messages[-1:]) + REPLY_START)
+            if len(tokens) + max_tokens > self.n_ctx:
+                raise InvalidInput(f"prompt of {len(tokens)} tokens plus {max_tokens} answer tokens "
                                    f"exceeds the model context of {self.n_ctx}; ask with a smaller top_k")
-            for part in self._llama.create_chat_completion(
-                    messages=messages, max_tokens=max_tokens, temperature=temperature,
-                    stream=True):
-                text = part["choices"][0]["delta"].get("content")
+            self._keep_only(prefix)
+            for part in self._llama.create_completion(prompt=tokens, max_tokens=max_tokens,
+                                                      temperature=temperature, stop=STOP, stream=True):
+                text = part["choices"][0]["text"]
                 if text:
                     yield text
+
+    def _keep_only(self, prefix: list[int]) -> None:
+        """Leave exactly `prefix` evaluated in the context, evaluating it now if it is not."""
+        llama, n = self._llama, len(prefix)
+        if llama.n_tokens >= n and llama.input_ids[:n].tolist() == prefix:
+            llama.n_tokens = n
+        else:
+            llama.reset()
+            if prefix:
+                llama.eval(prefix)
 
 
 class OpenAICompatibleLLM:

@@ -34,6 +34,15 @@ class DenseRetriever:
         return self.store.query(embed_one(self.embedder, query), k, filters)
 
 
+def diverse(passages: list[Passage], k: int, per_article: int = 2) -> list[Passage]:
+    """The best k passages, at most `per_article` from one article while others are left
+    (so a question about two articles reaches both); in rank order."""
+    first = [p for i, p in enumerate(passages)
+             if sum(1 for q in passages[:i] if q.doc_id == p.doc_id) < per_article][:k]
+    rest = [p for p in passages if p not in first][: k - len(first)]
+    return sorted(first + rest, key=passages.index)
+
+
 def search_results(query: str, passages: list[Passage]) -> dict:
     """The search JSON of DESIGN.md."""
     return {"query": query, "results": [

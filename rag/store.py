@@ -147,9 +147,11 @@ class ChromaStore:
 
     @staticmethod
     def _common_meta(a: Article) -> dict:
+        dateline = a.metadata.get("dateline")
+        dateline = dateline if isinstance(dateline, dict) else {}
         return {"doc_id": a.doc_id, "title": a.title, "source": a.source,
                 "source_key": a.source.casefold(), "published": _date_int(a.published),
-                "root": a.root}
+                "root": a.root, "place": str(dateline.get("place") or ""), "dated": str(dateline.get("date_text") or "")}
 
     def _chunk_meta(self, a: Article, c: Chunk) -> dict:
         return _clean({**self._common_meta(a), "index": c.index, "start": c.start, "end": c.end})
@@ -195,7 +197,8 @@ class ChromaStore:
                                  where=_where(filters), include=["documents", "metadatas", "distances"])
         return [Passage(chunk_id=cid, doc_id=m["doc_id"], text=doc, start=m["start"], end=m["end"],
                         score=1.0 - dist, title=m.get("title", ""), source=m.get("source", ""),
-                        published=_int_date(m.get("published")))
+                        published=_int_date(m.get("published")), place=m.get("place", ""),
+                        dated=m.get("dated", ""))
                 for cid, doc, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
                                              got["distances"][0], strict=True)]
 

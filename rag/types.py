@@ -56,6 +56,8 @@ class Passage:
     title: str = ""
     source: str = ""
     published: date | None = None
+    place: str = ""  # from the article's dateline ("BRUSSELS")
+    dated: str = ""  # the dateline's own date text ("December 3")
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,15 @@ class Citation:
 class Sentence:
     text: str
     citations: list[int]
-    supported: bool
+    supported: bool  # a cited passage states it (rag.verify)
+    kind: str = "claim"  # or "gap": says, uncited, what the articles do not cover
+
+
+@dataclass
+class Withheld:
+    """A sentence the model wrote that no cited passage supports; never part of the answer."""
+    text: str
+    reason: str
 
 
 @dataclass
@@ -108,6 +118,8 @@ class Answer:
     model: str
     timings_ms: dict[str, int]
     passages: list[Passage] = field(default_factory=list, repr=False)
+    withheld: list[Withheld] = field(default_factory=list)
+    abstain_reason: str | None = None  # "model", "unsupported", "no_evidence"; None when answered
 
     def to_dict(self) -> dict:
         """The answer JSON of DESIGN.md (passages are internal and left out)."""
@@ -119,6 +131,8 @@ class Answer:
             "sentences": [asdict(s) for s in self.sentences],
             "model": self.model,
             "timings_ms": dict(self.timings_ms),
+            "withheld": [asdict(w) for w in self.withheld],
+            "abstain_reason": self.abstain_reason,
         }
 
 

@@ -35,7 +35,7 @@ class ScriptedLLM:
 
     def stream(self, messages, *, max_tokens, temperature):
         self.calls += 1
-        passage = messages[-1]["content"].split("[1] ", 1)[1].split("\n", 1)[1].split("\n\n", 1)[0]
+        passage = messages[-1]["content"].split("<passage id=1", 1)[1].split("\n", 2)[1]
         sentence = re.split(r"(?<=[.!?])\s", passage, maxsplit=1)[0].rstrip(".")
         for n, word in enumerate(f"{sentence} [1].".split(" ")):
             if self.fail is not None and n == self.fail_after:

@@ -1,4 +1,4 @@
-from rag.citations import parse_answer, sentence_spans, split_sentences, support
+from rag.citations import parse_answer, split_sentences
 from rag.prompts import ABSTAIN_PHRASE
 from rag.types import Passage
 
@@ -42,10 +42,11 @@ def test_marker_naming_no_passage_is_dropped():
     assert parsed.citations[0].chunk_id == "a#0"
 
 
-def test_uncited_unsupported_sentence_stays_uncited():
+def test_sentence_no_passage_states_is_withheld_and_the_answer_abstains():
     parsed = parse_answer("The summit will be held in Paris next year.", [P1, P2])
-    assert parsed.citations == []
-    assert parsed.sentences[0].citations == [] and not parsed.sentences[0].supported
+    assert parsed.abstained and parsed.abstain_reason == "unsupported"
+    assert parsed.citations == [] and parsed.sentences == []
+    assert [w.text for w in parsed.withheld] == ["The summit will be held in Paris next year."]
 
 
 def test_citation_to_a_passage_that_does_not_support_the_sentence_is_moved():
@@ -55,10 +56,13 @@ def test_citation_to_a_passage_that_does_not_support_the_sentence_is_moved():
     assert parsed.sentences[0].supported
 
 
-def test_cited_but_unsupported_sentence_is_flagged():
-    parsed = parse_answer("Macron hosted the Paris summit in July [1].", [P1, P2])
-    assert parsed.sentences[0].citations == [1]
-    assert not parsed.sentences[0].supported
+def test_unsupported_sentence_is_withheld_while_the_supported_one_is_shown():
+    parsed = parse_answer("Rutte spoke in Brussels [1]. Macron hosted the Paris summit in July [1].", [P1, P2])
+    assert not parsed.abstained
+    assert parsed.answer == "Rutte spoke in Brussels [1]."
+    assert [s.supported for s in parsed.sentences] == [True]
+    assert parsed.withheld[0].text == "Macron hosted the Paris summit in July."
+    assert "Paris" in parsed.withheld[0].reason
 
 
 def test_marker_after_full_stop_and_grouped_markers():
@@ -70,6 +74,21 @@ def test_abstention_phrase_means_abstained_without_citations():
     for raw in (ABSTAIN_PHRASE, f"  {ABSTAIN_PHRASE.lower()}  ", f"Sorry. {ABSTAIN_PHRASE} [1]"):
         parsed = parse_answer(raw, [P1])
         assert parsed.abstained and parsed.citations == [] and parsed.answer == ABSTAIN_PHRASE
+        assert parsed.abstain_reason == "model"
+
+
+def test_paraphrased_refusal_is_an_abstention():
+    for raw in ("The passages do not mention the coach.", "The articles don't say who won [1].",
+                "This information is not provided in the passages."):
+        parsed = parse_answer(raw, [P1])
+        assert parsed.abstained and parsed.abstain_reason == "model", raw
+
+
+def test_partial_answer_keeps_the_uncited_gap_sentence():
+    parsed = parse_answer("He spoke in Brussels [1]. The articles do not say why.", [P1])
+    assert not parsed.abstained
+    assert parsed.answer == "He spoke in Brussels [1]. The articles do not say why."
+    assert [(s.kind, s.citations) for s in parsed.sentences] == [("claim", [1]), ("gap", [])]
 
 
 def test_empty_output_or_no_passages_abstains():
@@ -81,12 +100,15 @@ def test_answer_prefix_is_stripped():
     assert parse_answer("Answer: He spoke in Brussels [1].", [P1]).answer == "He spoke in Brussels [1]."
 
 
-def test_support_counts_content_words():
-    assert support("Rutte spoke in Brussels", [P1.text]) == 1.0
-    assert support("Macron spoke in Paris", [P1.text]) < 0.6
+def test_wrong_number_is_withheld_even_when_the_words_match():
+    parsed = parse_answer("Ukraine has signed over 40 bilateral agreements [2].", [P1, P2])
+    assert parsed.abstained and "40" in parsed.withheld[0].reason
 
 
-def test_sentence_spans_keep_decimals_and_quotes_together():
-    text = 'Profit rose to $1.13bn. "It is good," he said.\nNext line'
-    assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "Profit rose to $1.13bn.", '"It is good," he said.', "Next line"]
+def test_words_picked_from_distant_sentences_do_not_support_a_claim():
+    far = Passage(chunk_id="b#0", doc_id="b.txt", score=0.5, start=0, end=0, text=(
+        "Rutte gave a press conference ahead of a meeting of foreign ministers. "
+        "Ukraine wants to join. Zelensky spoke on Sunday. Allies met last year. "
+        "A summit took place in Vilnius."))
+    parsed = parse_answer("The press conference was held ahead of the Vilnius summit [1].", [far])
+    assert parsed.abstained and parsed.withheld

@@ -15,7 +15,8 @@ from tests.conftest import SEED_FILE
 from tests.processes import free_port
 
 QUESTION = "Who is NATO's Secretary General?"
-ANSWER_KEYS = {"question", "answer", "abstained", "citations", "sentences", "model", "timings_ms"}
+ANSWER_KEYS = {"question", "answer", "abstained", "citations", "sentences", "model", "timings_ms",
+               "withheld", "abstain_reason"}
 
 
 def events(text: str) -> list[tuple[str, dict]]:

@@ -1,0 +1,148 @@
+"""Is an answer sentence stated by the passage it cites? Checks that need no model.
+
+A sentence is shown only when every check passes against the passages it cites:
+
+- it does not repeat the prompt's worked examples (words found there and not in the passage);
+- every number in it occurs in the passage ("40" is not "400");
+- every name in it (a capitalised word after the first) occurs in the passage;
+- most of its content words occur together in one place of the passage (a sentence
+  and its neighbour), so words picked from unrelated sentences do not add up to support.
+
+`problem()` returns the reason a sentence fails, or None. A refusal ("The passages do
+not mention the coach.") is recognised by `is_refusal` and never checked as a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.prompts import ABSTAIN_PHRASE, EXAMPLE_TEXTS
+
+SUPPORT_THRESHOLD = 0.6
+WINDOW = 2  # consecutive passage sentences a claim may draw on
+STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been
+being it its this that these those he she they them his her their we our you your i not no do does did
+has have had will would can could should may might must shall said says say about into over than then
+there here which who whom whose what when where why how also only very more most such any all some
+article articles passage passages according report reports reported state states stated""".split())
+
+_WORD = re.compile(r"[\w\u2019'%$£€.-]+")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w\u2019'-]*")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
+_REFUSAL = re.compile(
+    r"\b(?:do|does|did)(?:n['\u2019]t| not) (?:say|mention|state|specify|report|give|provide|include|"
+    r"contain|indicate|reveal|name|list|cover|tell)\b"
+    r"|\b(?:is|are|was|were)(?:n['\u2019]t| not) (?:stated|mentioned|specified|reported|given|provided|"
+    r"included|named|listed|covered|known|available|clear|disclosed|revealed)\b"
+    r"|\bno (?:information|mention|details?|data|indication)\b"
+    r"|\b(?:cannot|can['\u2019]t|unable to) (?:be )?(?:determine|determined|answer|answered|find|found|tell|say)\b"
+    r"|\bnot (?:enough|sufficient) information\b",
+    re.I)
+
+
+def normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("\u2019", "'")).split())
+
+
+def is_refusal(sentence: str) -> bool:
+    """The sentence says the articles do not hold something (the abstention phrase or a paraphrase)."""
+    return normalise(ABSTAIN_PHRASE) in normalise(sentence) or bool(_REFUSAL.search(sentence))
+
+
+def content_words(text: str) -> set[str]:
+    words = (w.strip(".-'\u2019").lower() for w in _WORD.findall(text))
+    return {_singular(w) for w in words if w and w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
+
+
+def _singular(word: str) -> str:
+    for tail in ("'s", "\u2019s"):
+        if word.endswith(tail):
+            return word[: -len(tail)]
+    return word
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def names(sentence: str) -> list[str]:
+    """Capitalised words after the first word, possessive dropped, in order."""
+    found = _NAME.findall(sentence)
+    first = re.match(r"\W*(\w+)", sentence)
+    out: list[str] = []
+    for i, word in enumerate(found):
+        if i == 0 and first and sentence.find(word) == first.start(1):
+            continue
+        word = _singular(word).strip("'\u2019-")
+        if word and word.lower() not in STOPWORDS and word not in out:
+            out.append(word)
+    return out
+
+
+def support(sentence: str, texts: Sequence[str]) -> float:
+    """Share of the sentence's content words found in the texts (1.0 when it has none)."""
+    words = content_words(sentence)
+    if not words:
+        return 1.0
+    have = set().union(*(content_words(t) for t in texts)) if texts else set()
+    return len(words & have) / len(words)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line in text, whitespace trimmed."""
+    spans, start = [], 0
+    for m in [*_BOUNDARY.finditer(text), None]:
+        end = len(text) if m is None else m.start() + len(m.group(0)) - len(m.group(0).lstrip("\"'\u201d\u2019)"))
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        if m is not None:
+            start = m.end()
+    return spans
+
+
+def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
+    """Spans of `size` consecutive sentences (or the whole text when it is shorter)."""
+    spans = sentence_spans(text) or [(0, len(text))]
+    if len(spans) <= size:
+        return [(spans[0][0], spans[-1][1])]
+    return [(spans[i][0], spans[i + size - 1][1]) for i in range(len(spans) - size + 1)]
+
+
+def local_support(sentence: str, texts: Sequence[str]) -> float:
+    """Support of the sentence by the best window of consecutive sentences of each text, together."""
+    words = content_words(sentence)
+    if not words:
+        return 1.0
+    found: set[str] = set()
+    for text in texts:
+        found |= max((words & content_words(text[s:e]) for s, e in windows(text)), key=len)
+    return len(found) / len(words)
+
+
+def _present(word: str, text_lower: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text_lower) is not None
+
+
+def problem(sentence: str, cited: Sequence[str]) -> str | None:
+    """Why the cited passage texts do not state `sentence`, or None when they do."""
+    if not cited:
+        return "cites no passage"
+    joined = "\n".join(cited)
+    low = joined.lower().replace("\u2019", "'")
+    passage_words = content_words(joined)
+    from_examples = (content_words(sentence) & set().union(*map(content_words, EXAMPLE_TEXTS))) - passage_words
+    if len(from_examples) >= 2:
+        return "repeats the prompt's worked example, not the articles"
+    missing = sorted(numbers(sentence) - numbers(joined))
+    if missing:
+        return f"the number {missing[0]} is not in the cited passage"
+    absent = [n for n in names(sentence) if not _present(n.lower().replace("\u2019", "'"), low)]
+    if absent:
+        return f"the name {absent[0]!r} is not in the cited passage"
+    if local_support(sentence, cited) < SUPPORT_THRESHOLD:
+        return "the cited passage does not state it"
+    return None

@@ -1,0 +1,52 @@
+from rag.prompts import FEW_SHOT
+from rag.verify import is_refusal, names, numbers, problem, sentence_spans, support
+
+TEXT = ("NATO Secretary General Mark Rutte said at a press conference ahead of a meeting of NATO "
+        "foreign ministers that 32 allies back Ukraine. Zelensky said on December 1 that Kiev would "
+        "never accept a partial invitation.")
+
+
+def test_a_sentence_the_passage_states_passes():
+    assert problem("Mark Rutte spoke ahead of a meeting of NATO foreign ministers.", [TEXT]) is None
+    assert problem("Zelensky's remarks came on December 1.", [TEXT]) is None
+
+
+def test_numbers_must_agree_on_boundaries():
+    assert numbers("It cost £1,200 and 4.75% in 2023") == {"1200", "4.75", "2023"}
+    assert "320" in problem("320 allies back Ukraine.", [TEXT])
+    assert "3" in problem("Zelensky spoke on December 3.", [TEXT])
+
+
+def test_names_must_be_in_the_passage():
+    assert names("In Paris, Macron met Rutte's team.") == ["Paris", "Macron", "Rutte"]
+    assert "Germany" in problem("Rutte said Germany backs Ukraine.", [TEXT])
+
+
+def test_a_worked_example_repeated_as_an_answer_is_caught():
+    example = next(m["content"] for m in FEW_SHOT if m["role"] == "assistant" and "%" in m["content"])
+    reason = problem(example.replace(" [1]", ""), [TEXT])
+    assert reason and "worked example" in reason
+
+
+def test_no_citation_is_a_problem():
+    assert problem("Rutte spoke.", []) == "cites no passage"
+
+
+def test_refusals_and_their_paraphrases():
+    for text in ("The articles do not say.", "The passages do not mention the coach.",
+                 "It is not stated in the articles.", "There is no information about the price.",
+                 "The article doesn't specify the date."):
+        assert is_refusal(text), text
+    for text in ("Rutte did not rule out talks.", "Ukraine will not be invited.", "No deal was reached."):
+        assert not is_refusal(text), text
+
+
+def test_support_counts_content_words():
+    assert support("Rutte spoke in Brussels", ["Rutte spoke in Brussels."]) == 1.0
+    assert support("Macron spoke in Paris", ["Rutte spoke in Brussels."]) < 0.6
+
+
+def test_sentence_spans_keep_decimals_and_quotes_together():
+    text = 'Profit rose to $1.13bn. "It is good," he said.\nNext line'
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Profit rose to $1.13bn.", '"It is good," he said.', "Next line"]
