@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from eval.gold import TYPES, GoldItem
+from eval.matching import mentions_any
 from eval.results import ItemResult
 from rag.citations import MARKER
 
@@ -42,8 +43,9 @@ def strip_markers(text: str) -> str:
 
 
 def contains_any(text: str, needles: Iterable[str]) -> bool:
-    low = strip_markers(text).casefold()
-    return any(n.casefold() in low for n in needles)
+    """Whether the answer (without its citation markers) mentions any needle, case-insensitive,
+    on word and number boundaries ("40" does not match "400", "1940" or "4.40"; see eval.matching)."""
+    return mentions_any(strip_markers(text), needles)
 
 
 def is_correct(item: GoldItem, answer: str, abstained: bool) -> bool:

@@ -53,6 +53,31 @@ def test_contains_any_is_case_insensitive_and_ignores_citation_markers():
     assert contains_any("December 1 [2].", ["December 1"])
 
 
+def test_a_number_matches_only_as_a_whole_number():
+    for answer in ("He was 400.", "In 1940 [1].", "It rose 140 times.", "At 4.40 pm.", "It was 40.5 m.",
+                   "About 40,000.", "Up 1,040.", "The 1940s.", "It cost 40m."):
+        assert not contains_any(answer, ["40"]), answer
+    for answer in ("He is 40.", "40-year-old comic", "(40)", "up 40% [2]", "aged 40, he said", "his 40th"):
+        assert contains_any(answer, ["40"]), answer
+    assert contains_any("On December 3rd [1].", ["December 3"]) and not contains_any("December 31", ["December 3"])
+
+
+def test_a_gold_string_with_a_percent_or_currency_matches_those_characters():
+    assert contains_any("rates rose 40% [1].", ["40%"]) and not contains_any("rates rose 140% [1].", ["40%"])
+    assert not contains_any("rates rose 40 points", ["40%"])
+    assert contains_any("It cost £9m.", ["9m"]) and not contains_any("It cost £19m.", ["9m"])
+    assert not contains_any("£1.2m", ["2m"]) and contains_any("$527.61m", ["527.61m"])
+    assert not contains_any("$527.61m", ["527"])
+
+
+def test_words_match_whole_words_case_insensitively_and_possessives_count():
+    assert contains_any("RUTTE's remarks", ["Rutte"]) and contains_any("Rutte\u2019s remarks", ["Rutte"])
+    assert not contains_any("Ruttenberg said", ["Rutte"])
+    assert not contains_any("the alarms rang", ["arms"])
+    assert not contains_any("three months", ["three month"])  # say every form the gold accepts
+    assert contains_any("O\u2019Gara kicked", ["O'Gara"]) and contains_any("6\u20133  6\u20131", ["6-3 6-1"])
+
+
 def test_quote_validity_needs_verbatim_quote_at_its_offsets():
     body = "Alpha beta. Gamma delta."
     assert quote_is_valid(body, "Gamma delta.", 12, 24)
