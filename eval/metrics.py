@@ -49,9 +49,12 @@ def contains_any(text: str, needles: Iterable[str]) -> bool:
 
 
 def is_correct(item: GoldItem, answer: str, abstained: bool) -> bool:
+    """Unanswerable: only an abstention. Answerable: no abstention, a must_contain_any string
+    and none of the must_not_contain strings (the wrong option of an "A or B?" question)."""
     if not item.answerable:
         return abstained
-    return not abstained and contains_any(answer, item.must_contain_any)
+    return (not abstained and contains_any(answer, item.must_contain_any)
+            and not contains_any(answer, item.must_not_contain))
 
 
 def quote_is_valid(body: str, quote: str, start: int, end: int) -> bool:

@@ -69,7 +69,9 @@ def item_dict(r: ItemResult) -> dict:
     out = {
         "id": item.id, "type": item.type, "line": item.line, "question": item.question,
         "gold": {"answer": item.answer, "must_contain_any": list(item.must_contain_any),
-                 "sources": list(item.sources), **({"extra": item.extra} if item.extra else {})},
+                 "must_not_contain": list(item.must_not_contain), "kind": item.kind,
+                 "sources": list(item.sources),
+                 **({"extra": item.extra} if item.extra else {})},
         "retrieval": {"rank": first_relevant_rank(r.retrieved, item.sources) if item.answerable else None,
                       "retrieved": r.retrieved, "ms": r.retrieve_ms},
         "verdict": verdict(r), "error": r.error, "answer": None,

@@ -128,6 +128,7 @@ def _item(item: dict) -> str:
     rank = item["retrieval"]["rank"]
     rows = [("gold answer", escape(gold["answer"])),
             ("must contain any", escape(" | ".join(gold["must_contain_any"])) or "-"),
+            ("must not contain", escape(" | ".join(gold.get("must_not_contain", []))) or "-"),
             ("sources", escape(", ".join(gold["sources"])) or "-"),
             ("first relevant rank", "-" if rank is None else str(rank)),
             ("retrieved (k=10)", _retrieved(item["retrieval"]["retrieved"], set(gold["sources"])))]

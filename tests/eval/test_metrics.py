@@ -3,15 +3,15 @@
 import pytest
 
 from eval.gold import GoldItem
-from eval.metrics import (answer_metrics, contains_any, first_relevant_rank, percentile, quote_is_valid,
+from eval.metrics import (answer_metrics, contains_any, first_relevant_rank, is_correct, percentile, quote_is_valid,
                           retrieval_metrics, summarize, verdict)
 from eval.results import CitationCheck, ItemResult
 
 
-def gold(id, type="single", must=("Rutte",), sources=("a.txt",)):
+def gold(id, type="single", must=("Rutte",), sources=("a.txt",), **kw):
     if type == "unanswerable":
         must, sources = (), ()
-    return GoldItem(id, f"question {id}?", "gold", tuple(must), tuple(sources), type)
+    return GoldItem(id, f"question {id}?", "gold", tuple(must), tuple(sources), type, **kw)
 
 
 def cite(doc_id="a.txt", valid=True):
@@ -76,6 +76,17 @@ def test_words_match_whole_words_case_insensitively_and_possessives_count():
     assert not contains_any("the alarms rang", ["arms"])
     assert not contains_any("three months", ["three month"])  # say every form the gold accepts
     assert contains_any("O\u2019Gara kicked", ["O'Gara"]) and contains_any("6\u20133  6\u20131", ["6-3 6-1"])
+
+
+def test_must_not_contain_makes_an_answer_wrong():
+    item = gold("1", "multi", must=("Barclays",), sources=("a.txt", "b.txt"), must_not_contain=("WPP",),
+                kind="choice")
+    assert is_correct(item, "Barclays [1].", False)
+    assert not is_correct(item, "WPP [1].", False)
+    assert not is_correct(item, "WPP or Barclays [1][2].", False)  # a hedge is wrong
+    assert not is_correct(item, "Barclays, ahead of WPP [1][2].", False)  # naming both is wrong too (strict)
+    assert is_correct(item, "Barclays, ahead of WPPX [1].", False)  # whole words only
+    assert verdict(answered(item, answer="WPP [1].")) == "wrong"
 
 
 def test_quote_validity_needs_verbatim_quote_at_its_offsets():

@@ -35,3 +35,15 @@ def test_an_errored_item_has_no_answer(gold_run):
     r.error = "BackendTimeout: slow"
     d = item_dict(r)
     assert d["verdict"] == "error" and d["answer"] is None and d["error"] == "BackendTimeout: slow"
+
+
+def test_items_carry_the_wrong_options_of_a_choice_item(gold_run):
+    from dataclasses import replace
+
+    r = gold_run.results[0]
+    r.item = replace(r.item, must_not_contain=("Stoltenberg",), kind="choice")
+    d = item_dict(r)
+    assert d["gold"]["must_not_contain"] == ["Stoltenberg"] and d["gold"]["kind"] == "choice"
+    r.answer = "Rutte, not Stoltenberg [1]."
+    d = item_dict(r)
+    assert d["verdict"] == "wrong" and d["answer"]["correct"] is False
