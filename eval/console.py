@@ -17,6 +17,7 @@ METRICS = [  # (key in the metrics summary, label)
     ("cited_sentence_share", "sentences with a citation"),
     ("supported_sentence_share", "sentences supported"),
     ("context_hit_rate", "gold source in LLM context"),
+    ("all_sources_in_context", "all needed sources in LLM context"),
     ("errors", "errors"),
 ]
 

@@ -57,6 +57,13 @@ def is_correct(item: GoldItem, answer: str, abstained: bool) -> bool:
             and not contains_any(answer, item.must_not_contain))
 
 
+def has_needed_sources(context: Iterable[str], item: GoldItem) -> bool:
+    """Whether the passages given to the model cover every article the answer needs
+    (one article of each of the item's source groups)."""
+    given = set(context)
+    return all(given & set(group) for group in item.source_groups)
+
+
 def quote_is_valid(body: str, quote: str, start: int, end: int) -> bool:
     return bool(quote) and 0 <= start <= end <= len(body) and body[start:end] == quote
 
@@ -98,6 +105,8 @@ def answer_metrics(results: Sequence[ItemResult]) -> dict:
         "supported_sentence_share": ratio(sum(1 for s in sentences if s["supported"]), len(sentences)),
         "context_hit_rate": ratio(sum(1 for r in answerable if set(r.context) & set(r.item.sources)),
                                   len(answerable)),
+        "all_sources_in_context": ratio(sum(1 for r in answerable if has_needed_sources(r.context, r.item)),
+                                        len(answerable)),
         "errors": sum(1 for r in done if r.error),
     }
 

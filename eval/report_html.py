@@ -139,9 +139,12 @@ def _item(item: dict) -> str:
     answer = item["answer"]
     if answer:
         t = answer["timings_ms"]
+        all_in = answer.get("all_sources_in_context")
         rows += [("answer", escape(answer["text"]) + (" <em>(abstained)</em>" if answer["abstained"] else "")),
                  ("sentences", _sentences(answer["sentences"])),
-                 ("LLM context", escape(", ".join(answer["context"]))),
+                 ("LLM context", escape(", ".join(answer["context"]))
+                  + ("" if all_in is None else f" <span class=\"muted\">(all needed sources: "
+                                               f"{'yes' if all_in else 'no'})</span>")),
                  ("timings (ms)", escape(", ".join(f"{k} {v}" for k, v in t.items())))]
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     cites = _citations(answer["citations"]) if answer else ""

@@ -3,8 +3,8 @@
 import pytest
 
 from eval.gold import GoldItem
-from eval.metrics import (answer_metrics, contains_any, first_relevant_rank, is_correct, percentile, quote_is_valid,
-                          retrieval_metrics, summarize, verdict)
+from eval.metrics import (answer_metrics, contains_any, first_relevant_rank, has_needed_sources, is_correct,
+                          percentile, quote_is_valid, retrieval_metrics, summarize, verdict)
 from eval.results import CitationCheck, ItemResult
 
 
@@ -87,6 +87,31 @@ def test_must_not_contain_makes_an_answer_wrong():
     assert not is_correct(item, "Barclays, ahead of WPP [1][2].", False)  # naming both is wrong too (strict)
     assert is_correct(item, "Barclays, ahead of WPPX [1].", False)  # whole words only
     assert verdict(answered(item, answer="WPP [1].")) == "wrong"
+
+
+def test_needed_sources_single_needs_any_multi_needs_each_group():
+    single = gold("1", sources=("a.txt", "b.txt"))
+    multi = gold("2", "multi", sources=("a.txt", "b.txt"))
+    grouped = gold("3", "multi", sources=("a.txt", "b.txt", "c.txt"),
+                   needed_sources=(("a.txt", "b.txt"), ("c.txt",)))
+    assert has_needed_sources(["b.txt"], single) and not has_needed_sources(["c.txt"], single)
+    assert has_needed_sources(["b.txt", "a.txt"], multi) and not has_needed_sources(["a.txt", "a.txt"], multi)
+    assert has_needed_sources(["b.txt", "c.txt"], grouped) and not has_needed_sources(["a.txt", "b.txt"], grouped)
+
+
+def test_all_sources_in_context_overall_and_by_type():
+    results = [
+        answered(gold("1", "multi", sources=("a.txt", "b.txt")), context=("a.txt", "b.txt")),  # both
+        answered(gold("2", "multi", sources=("a.txt", "b.txt")), context=("a.txt", "c.txt")),  # one of two
+        answered(gold("3"), context=("a.txt",)),
+        abstain(gold("4", "unanswerable")),  # not counted
+    ]
+    s = summarize(results)
+    assert s["overall"]["all_sources_in_context"] == 2 / 3
+    assert s["overall"]["context_hit_rate"] == 1.0  # one gold source was enough for the old metric
+    assert s["by_type"]["multi"]["all_sources_in_context"] == 0.5
+    assert s["by_type"]["single"]["all_sources_in_context"] == 1.0
+    assert s["by_type"]["unanswerable"]["all_sources_in_context"] is None
 
 
 def test_quote_validity_needs_verbatim_quote_at_its_offsets():

@@ -47,3 +47,13 @@ def test_items_carry_the_wrong_options_of_a_choice_item(gold_run):
     r.answer = "Rutte, not Stoltenberg [1]."
     d = item_dict(r)
     assert d["verdict"] == "wrong" and d["answer"]["correct"] is False
+
+
+def test_items_and_metrics_say_whether_every_needed_source_reached_the_model(gold_run):
+    report = build_report([gold_run], {"top_k": 4}, "t", 1.0, "byline eval")
+    single, multi, unans = report["runs"][0]["items"]
+    assert single["answer"]["all_sources_in_context"] is True
+    assert multi["gold"]["source_groups"] == [["a.txt"], ["b.txt"]]
+    assert multi["answer"]["all_sources_in_context"] is False  # only c.txt reached the model
+    assert unans["answer"]["all_sources_in_context"] is None
+    assert report["runs"][0]["metrics"]["overall"]["all_sources_in_context"] == 0.5
