@@ -18,6 +18,8 @@ METRICS = [  # (key in the metrics summary, label)
     ("supported_sentence_share", "sentences supported"),
     ("context_hit_rate", "gold source in LLM context"),
     ("all_sources_in_context", "all needed sources in LLM context"),
+    ("evidence_abstention_recall_at_fa10", "evidence-threshold abstention recall (FA<=0.10)"),
+    ("evidence_abstention_threshold_at_fa10", "evidence threshold for it"),
     ("errors", "errors"),
 ]
 

@@ -73,12 +73,13 @@ def item_dict(r: ItemResult) -> dict:
                  "sources": list(item.sources), "source_groups": [list(g) for g in item.source_groups],
                  **({"extra": item.extra} if item.extra else {})},
         "retrieval": {"rank": first_relevant_rank(r.retrieved, item.sources) if item.answerable else None,
-                      "retrieved": r.retrieved, "ms": r.retrieve_ms},
+                      "retrieved": r.retrieved, "ms": r.retrieve_ms, "evidence": r.evidence},
         "verdict": verdict(r), "error": r.error, "answer": None,
     }
     if r.answered and not r.error:
         out["answer"] = {
-            "text": r.answer, "abstained": r.abstained, "correct": is_correct(item, r.answer, r.abstained),
+            "text": r.answer, "abstained": r.abstained, "abstain_reason": r.abstain_reason,
+            "correct": is_correct(item, r.answer, r.abstained),
             "citations": [{"id": c.id, "doc_id": c.doc_id, "quote": c.quote, "start": c.start, "end": c.end,
                            "valid": c.valid, "gold_source": c.doc_id in sources if item.answerable else None}
                           for c in r.citations],

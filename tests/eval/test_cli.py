@@ -46,7 +46,10 @@ def test_retrieval_only_writes_json_html_and_a_table(components, tmp_path, capsy
     assert run["items"][0]["retrieval"]["retrieved"][0] == SEED_FILE.name
     assert "openai_api_key" not in json.dumps(report["settings"])
     assert report["model"] is None and report["settings"]["embedder"] == components.embedder.name
-    assert out_html.read_text().count('class="plotly-graph-div"') == 3
+    assert out_html.read_text().count('class="plotly-graph-div"') == 4  # with the abstention curve
+    curve = run["metrics"]["abstention_curve"]
+    assert curve["run"] is None and len(curve["points"]) >= 1  # computed without answers
+    assert all(isinstance(i["retrieval"]["evidence"], float) for i in run["items"])
     out = capsys.readouterr().out
     assert "retrieval hit@1" in out and "answer accuracy" not in out
 

@@ -3,8 +3,9 @@
 import pytest
 
 from eval.gold import GoldItem
-from eval.metrics import (answer_metrics, contains_any, first_relevant_rank, has_needed_sources, is_correct,
-                          percentile, quote_is_valid, retrieval_metrics, summarize, verdict)
+from eval.metrics import (abstention_curve, abstention_point, answer_metrics, best_abstention_point,
+                          contains_any, first_relevant_rank, has_needed_sources, is_correct, percentile,
+                          quote_is_valid, retrieval_metrics, summarize, verdict)
 from eval.results import CitationCheck, ItemResult
 
 
@@ -112,6 +113,48 @@ def test_all_sources_in_context_overall_and_by_type():
     assert s["by_type"]["multi"]["all_sources_in_context"] == 0.5
     assert s["by_type"]["single"]["all_sources_in_context"] == 1.0
     assert s["by_type"]["unanswerable"]["all_sources_in_context"] is None
+
+
+def scored(item, evidence, **kw):
+    return ItemResult(item, ["a.txt"], 5, evidence=evidence, **kw)
+
+
+def evidence_results():
+    """Answerable items at 0.9, 0.8, 0.7, 0.6, 0.2 and unanswerable ones at 0.5, 0.3 and nothing retrieved."""
+    return ([scored(gold(f"a{i}"), e) for i, e in enumerate((0.9, 0.8, 0.7, 0.6, 0.2))]
+            + [scored(gold(f"u{i}", "unanswerable"), e) for i, e in enumerate((0.5, 0.3, None))])
+
+
+def test_abstention_point_abstains_below_the_threshold_and_without_evidence():
+    pairs = [(r.evidence, r.item.answerable) for r in evidence_results()]
+    p = abstention_point(pairs, 0.6)  # abstains on 0.5, 0.3, None (unanswerable) and 0.2 (answerable)
+    assert p == {"threshold": 0.6, "abstained": 4, "abstention_recall": 1.0, "abstention_precision": 0.75,
+                 "false_abstention_rate": 0.2}
+
+
+def test_abstention_curve_has_one_point_per_distinct_evidence_and_a_best_point():
+    curve = abstention_curve(evidence_results() + [scored(gold("a9"), 0.9)])
+    assert [p["threshold"] for p in curve] == [0.2, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9]
+    assert curve[0]["abstained"] == 1 and curve[0]["abstention_recall"] == pytest.approx(1 / 3)
+    assert curve[0]["false_abstention_rate"] == 0.0 and curve[0]["abstention_precision"] == 1.0
+    best = best_abstention_point(curve)  # FA must stay <= 0.10: 0.2 (1 of 6 answerable) is too many
+    assert best["threshold"] == 0.2 and best["abstention_recall"] == pytest.approx(1 / 3)
+    assert best_abstention_point(curve, max_false_abstention=0.2)["threshold"] == 0.6
+    assert best_abstention_point([]) is None
+
+
+def test_the_abstention_curve_works_without_answers_and_marks_the_run_when_answered():
+    retrieval_only = summarize(evidence_results())
+    curve = retrieval_only["abstention_curve"]
+    assert curve["run"] is None and curve["items_without_evidence"] == 1 and len(curve["points"]) == 7
+    assert curve["best"]["threshold"] == 0.2
+    assert retrieval_only["overall"]["evidence_abstention_recall_at_fa10"] == pytest.approx(1 / 3)
+    assert retrieval_only["overall"]["evidence_abstention_threshold_at_fa10"] == 0.2
+    assert retrieval_only["by_type"]["single"]["evidence_abstention_recall_at_fa10"] is None
+    answered_run = summarize([answered(gold("1")), abstain(gold("2", "unanswerable"))])
+    assert answered_run["abstention_curve"]["run"] == {
+        "abstention_recall": 1.0, "abstention_precision": 1.0, "false_abstention_rate": 0.0}
+    assert answered_run["abstention_curve"]["points"] == []  # no evidence recorded
 
 
 def test_quote_validity_needs_verbatim_quote_at_its_offsets():

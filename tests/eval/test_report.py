@@ -57,3 +57,15 @@ def test_items_and_metrics_say_whether_every_needed_source_reached_the_model(gol
     assert multi["answer"]["all_sources_in_context"] is False  # only c.txt reached the model
     assert unans["answer"]["all_sources_in_context"] is None
     assert report["runs"][0]["metrics"]["overall"]["all_sources_in_context"] == 0.5
+
+
+def test_items_carry_evidence_and_abstain_reason_and_the_run_has_its_curve(gold_run):
+    report = build_report([gold_run], {"top_k": 4}, "t", 1.0, "byline eval")
+    single, _, unans = report["runs"][0]["items"]
+    assert single["retrieval"]["evidence"] == 0.81 and single["answer"]["abstain_reason"] is None
+    assert unans["answer"]["abstain_reason"] == "no_evidence"
+    curve = report["runs"][0]["metrics"]["abstention_curve"]
+    assert [p["threshold"] for p in curve["points"]] == [0.34, 0.52, 0.81]
+    assert curve["best"]["threshold"] == 0.52 and curve["best"]["abstention_recall"] == 1.0
+    assert curve["run"]["abstention_recall"] == 1.0
+    json.dumps(report)
