@@ -32,9 +32,15 @@ def fmt(value) -> str:
     return str(value)
 
 
+def metric_groups(metrics: dict) -> dict[str, dict]:
+    """Column label -> metrics: overall, each type, then each style ("style:reader") when the run has several."""
+    return {"overall": metrics["overall"], **metrics["by_type"],
+            **{f"style:{name}": group for name, group in metrics.get("by_style", {}).items()}}
+
+
 def metric_rows(metrics: dict) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: one row per metric present, one column per group (overall, types)."""
-    groups = {"overall": metrics["overall"], **metrics["by_type"]}
+    """Header and rows: one row per metric present, one column per group (overall, types, styles)."""
+    groups = metric_groups(metrics)
     header = ["metric", *groups]
     rows = [[label, *(fmt(g.get(key)) for g in groups.values())]
             for key, label in METRICS if key in metrics["overall"]]

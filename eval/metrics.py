@@ -213,13 +213,21 @@ def type_metrics(results: Sequence[ItemResult]) -> dict:
     return by_type
 
 
+def style_metrics(results: Sequence[ItemResult]) -> dict:
+    """group_metrics per gold style, in order of first appearance; {} when the run has one style."""
+    styles = list(dict.fromkeys(r.item.style_name for r in results))
+    if len(styles) < 2:
+        return {}
+    return {s: group_metrics([r for r in results if r.item.style_name == s]) for s in styles}
+
+
 def summarize(results: Sequence[ItemResult]) -> dict:
-    """{"overall": {...}, "by_type": {type: {...}}, "latency_ms": {...}, "rank_histogram": {...},
-    "abstention_curve": {...}}."""
+    """{"overall": {...}, "by_type": {type: {...}}, "by_style": {style: {...}} (when more than
+    one), "latency_ms": {...}, "rank_histogram": {...}, "abstention_curve": {...}}."""
     ranks = [first_relevant_rank(r.retrieved, r.item.sources) for r in results if r.item.answerable]
     histogram = {str(k): sum(1 for r in ranks if r == k) for k in range(1, RETRIEVAL_K + 1)}
     histogram["none"] = sum(1 for r in ranks if r is None)
     overall = group_metrics(results)
-    return {"overall": overall, "by_type": type_metrics(results), "latency_ms": latency(results),
-            "rank_histogram": histogram,
+    return {"overall": overall, "by_type": type_metrics(results), "by_style": style_metrics(results),
+            "latency_ms": latency(results), "rank_histogram": histogram,
             "abstention_curve": abstention_report(results, overall)}

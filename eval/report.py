@@ -67,7 +67,8 @@ def item_dict(r: ItemResult) -> dict:
     item = r.item
     sources = set(item.sources)
     out = {
-        "id": item.id, "type": item.type, "line": item.line, "question": item.question,
+        "id": item.id, "type": item.type, "style": item.style_name, "line": item.line,
+        "question": item.question,
         "gold": {"answer": item.answer, "must_contain_any": list(item.must_contain_any),
                  "must_not_contain": list(item.must_not_contain), "kind": item.kind,
                  "sources": list(item.sources), "source_groups": [list(g) for g in item.source_groups],

@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from eval.console import METRICS, fmt, latency_rows, metric_rows
+from eval.console import METRICS, fmt, latency_rows, metric_groups, metric_rows
 from eval.metrics import STAGES
 
 TEMPLATE = Path(__file__).resolve().parent / "report_template.html"
@@ -82,14 +82,14 @@ def _figure_html(fig, title: str, top: int = 50, height: int = 340) -> str:
 def _quality_plot(run: dict) -> str:
     import plotly.graph_objects as go
 
-    m = run["metrics"]
-    groups = {"overall": m["overall"], **m["by_type"]}
+    groups = metric_groups(run["metrics"])
     keys = ["hit_at_1", "hit_at_5", "hit_at_10"] if run["mode"] == "retrieval-only" else ["accuracy", "hit_at_5"]
     labels = dict(METRICS)
     fig = go.Figure([go.Bar(name=labels[k], x=list(groups), y=[g.get(k) for g in groups.values()])
                      for k in keys])
     fig.update_yaxes(range=[0, 1.05])
-    title = "Retrieval hit rate by type" if run["mode"] == "retrieval-only" else "Accuracy by type"
+    by = "type and style" if run["metrics"].get("by_style") else "type"
+    title = f"Retrieval hit rate by {by}" if run["mode"] == "retrieval-only" else f"Accuracy by {by}"
     return _figure_html(fig, title)
 
 
@@ -183,6 +183,8 @@ def _item(item: dict) -> str:
             ("first relevant rank", "-" if rank is None else str(rank)),
             ("evidence (top score)", "-" if evidence is None else f"{evidence:.4f}"),
             ("retrieved (k=10)", _retrieved(item["retrieval"]["retrieved"], set(gold["sources"])))]
+    if gold.get("kind") or item.get("style", "default") != "default":
+        rows.append(("kind / style", escape(f"{gold.get('kind') or '-'} / {item.get('style')}")))
     if gold.get("extra"):
         rows.append(("extra", escape(", ".join(f"{k}: {v}" for k, v in gold["extra"].items()))))
     if item["error"]:

@@ -157,6 +157,16 @@ def test_the_abstention_curve_works_without_answers_and_marks_the_run_when_answe
     assert answered_run["abstention_curve"]["points"] == []  # no evidence recorded
 
 
+def test_metrics_by_style_only_when_a_run_has_several_styles():
+    plain = [answered(gold("1")), answered(gold("2"), answer="Nobody [1].")]
+    assert summarize(plain)["by_style"] == {}
+    styled = plain + [answered(gold("3", style="reader")), abstain(gold("4", "unanswerable", style="reader"))]
+    by_style = summarize(styled)["by_style"]
+    assert list(by_style) == ["default", "reader"]
+    assert by_style["default"]["accuracy"] == 0.5 and by_style["reader"]["accuracy"] == 1.0
+    assert by_style["reader"]["abstention_precision"] == 1.0  # both kinds of item: informative here
+
+
 def test_quote_validity_needs_verbatim_quote_at_its_offsets():
     body = "Alpha beta. Gamma delta."
     assert quote_is_valid(body, "Gamma delta.", 12, 24)

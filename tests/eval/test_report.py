@@ -69,3 +69,12 @@ def test_items_carry_evidence_and_abstain_reason_and_the_run_has_its_curve(gold_
     assert curve["best"]["threshold"] == 0.52 and curve["best"]["abstention_recall"] == 1.0
     assert curve["run"]["abstention_recall"] == 1.0
     json.dumps(report)
+
+
+def test_items_carry_their_style(gold_run):
+    from dataclasses import replace
+
+    r = gold_run.results[0]
+    assert item_dict(r)["style"] == "default"
+    r.item = replace(r.item, style="reader")
+    assert item_dict(r)["style"] == "reader"

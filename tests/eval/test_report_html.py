@@ -73,3 +73,16 @@ def test_without_evidence_scores_the_curve_is_a_note(gold_run):
     gold_run.summary = summarize(gold_run.results)
     page = render_html(report(gold_run), plotlyjs="")
     assert "no retrieval evidence scores" in page and page.count('class="plotly-graph-div"') == 3
+
+
+def test_styles_show_in_the_table_and_must_not_contain_in_the_drill_down(gold_run):
+    from dataclasses import replace
+
+    from eval.metrics import summarize
+
+    r = gold_run.results[1]
+    r.item = replace(r.item, style="reader", must_not_contain=("Nobody",), kind="choice")
+    gold_run.summary = summarize(gold_run.results)
+    page = render_html(report(gold_run), plotlyjs="")
+    assert "<th>style:reader</th>" in page and "Accuracy by type and style" in page
+    assert "<dt>must not contain</dt><dd>Nobody</dd>" in page and "choice / reader" in page
