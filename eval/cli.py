@@ -45,9 +45,10 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("eval", help="measure answer quality against gold Q&A files",
                               description=DESCRIPTION, epilog=EPILOG,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--gold", nargs="+", type=Path, metavar="FILE",
-                   help="gold JSONL files (default: every eval/gold/*.jsonl whose corpus is present)")
-    p.add_argument("--corpus", nargs="+", type=Path, metavar="PATH",
+    p.add_argument("--gold", nargs="+", action="extend", type=Path, metavar="FILE",
+                   help="gold JSONL files, each evaluated and reported on its own; repeatable "
+                        "(default: every eval/gold/*.jsonl whose corpus is present)")
+    p.add_argument("--corpus", nargs="+", action="extend", type=Path, metavar="PATH",
                    help="files or folders forming the corpus for every gold file (default: see above)")
     p.add_argument("--json", type=Path, metavar="OUT", dest="json_out", help="write the JSON report here")
     p.add_argument("--html", type=Path, metavar="OUT", dest="html_out", help="write the HTML report here")
@@ -101,6 +102,7 @@ def _plan(args, seeds_dir: Path, shared: Path) -> list[tuple[Path, list[GoldItem
     golds = args.gold or sorted(GOLD_DIR.glob("*.jsonl"))
     if not golds:
         raise NotFound(f"no gold files in {GOLD_DIR}")
+    _refuse_same_names(golds)
     plans = []
     for gold in golds:
         items = load_gold(gold)
@@ -117,6 +119,18 @@ def _plan(args, seeds_dir: Path, shared: Path) -> list[tuple[Path, list[GoldItem
     if not plans:
         raise NotFound("no gold file has its corpus present; give --gold and --corpus")
     return plans
+
+
+def _refuse_same_names(golds: list[Path]) -> None:
+    """Each gold file is reported (and checked) under its file name, so names must differ."""
+    seen: dict[str, Path] = {}
+    for gold in golds:
+        if gold.name in seen:
+            same = gold.resolve() == seen[gold.name].resolve()
+            raise InvalidInput(f"gold file {gold} given twice" if same else
+                               f"two gold files are named {gold.name} ({seen[gold.name]}, {gold}): "
+                               f"their reports and thresholds sections would collide; rename one")
+        seen[gold.name] = gold
 
 
 def _evaluate(args, base: Components, gold: Path, items: list[GoldItem], corpus: list[Path]) -> GoldRun:

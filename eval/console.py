@@ -17,6 +17,9 @@ METRICS = [  # (key in the metrics summary, label)
     ("cited_sentence_share", "sentences with a citation"),
     ("supported_sentence_share", "sentences supported"),
     ("context_hit_rate", "gold source in LLM context"),
+    ("all_sources_in_context", "all needed sources in LLM context"),
+    ("evidence_abstention_recall_at_fa10", "evidence-threshold abstention recall (FA<=0.10)"),
+    ("evidence_abstention_threshold_at_fa10", "evidence threshold for it"),
     ("errors", "errors"),
 ]
 
@@ -29,9 +32,15 @@ def fmt(value) -> str:
     return str(value)
 
 
+def metric_groups(metrics: dict) -> dict[str, dict]:
+    """Column label -> metrics: overall, each type, then each style ("style:reader") when the run has several."""
+    return {"overall": metrics["overall"], **metrics["by_type"],
+            **{f"style:{name}": group for name, group in metrics.get("by_style", {}).items()}}
+
+
 def metric_rows(metrics: dict) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: one row per metric present, one column per group (overall, types)."""
-    groups = {"overall": metrics["overall"], **metrics["by_type"]}
+    """Header and rows: one row per metric present, one column per group (overall, types, styles)."""
+    groups = metric_groups(metrics)
     header = ["metric", *groups]
     rows = [[label, *(fmt(g.get(key)) for g in groups.values())]
             for key, label in METRICS if key in metrics["overall"]]

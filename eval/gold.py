@@ -1,8 +1,19 @@
 """Gold Q&A files (eval/gold/*.jsonl): load and validate, one object a line.
 
-Format (DESIGN.md): {"id", "question", "answer", "must_contain_any", "sources", "type"};
-extra fields are kept in `extra` and otherwise ignored. Every problem is reported as
-InvalidInput("FILE:LINE: reason") so a gold writer can jump straight to it.
+Format (DESIGN.md): {"id", "question", "answer", "must_contain_any", "sources", "type"},
+plus optional fields:
+- "must_not_contain": strings an answer must not mention (same matching as
+  must_contain_any: case-insensitive, on word and number boundaries);
+- "kind": "choice" marks an "A or B?" question; it needs "must_not_contain" (the wrong
+  option), and its must_contain_any may name an option of the question;
+- "style": how the question is worded (e.g. "reader"); the report groups by it;
+- "needed_sources": for a multi item, the articles the answer needs, as a list of
+  groups of alternatives (one article of each group is needed); by default every source
+  of a multi item is needed, and any one source of a single item is enough.
+Other extra fields are kept in `extra` and otherwise ignored. A must_contain_any string
+that already appears in the question proves nothing and is refused (except for the
+options of a choice item). Every problem is reported as InvalidInput("FILE:LINE: reason")
+so a gold writer can jump straight to it.
 """
 
 from __future__ import annotations
@@ -11,10 +22,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eval.matching import mentioned
 from rag.errors import InvalidInput, NotFound
 
 TYPES = ("single", "multi", "unanswerable")
+KINDS = ("choice",)
 REQUIRED = ("id", "question", "answer", "must_contain_any", "sources", "type")
+OPTIONAL = ("must_not_contain", "kind", "style", "needed_sources")
+DEFAULT_STYLE = "default"  # the style of an item without a "style" field
 
 
 @dataclass(frozen=True)
@@ -27,10 +42,27 @@ class GoldItem:
     type: str
     line: int = 0  # 1-based line in the gold file
     extra: dict = field(default_factory=dict, compare=False)
+    must_not_contain: tuple[str, ...] = ()
+    kind: str | None = None
+    style: str | None = None
+    needed_sources: tuple[tuple[str, ...], ...] = ()  # as given; see source_groups
 
     @property
     def answerable(self) -> bool:
         return self.type != "unanswerable"
+
+    @property
+    def style_name(self) -> str:
+        return self.style or DEFAULT_STYLE
+
+    @property
+    def source_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The articles the answer needs: one of each group (none for unanswerable items)."""
+        if self.needed_sources:
+            return self.needed_sources
+        if self.type == "multi":
+            return tuple((s,) for s in dict.fromkeys(self.sources))
+        return (self.sources,) if self.sources else ()
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -69,31 +101,118 @@ def parse_item(obj: object, where: str, line: int = 0) -> GoldItem:
         raise InvalidInput(f"{where}: missing field{'s' if len(missing) > 1 else ''} "
                            + ", ".join(repr(k) for k in missing))
     for key in ("id", "question"):
-        if not isinstance(obj[key], str) or not obj[key].strip():
-            raise InvalidInput(f"{where}: {key!r} must be a non-empty string, got {_kind(obj[key])}")
+        _check_text(obj, key, where)
     if not isinstance(obj["answer"], str):
         raise InvalidInput(f"{where}: 'answer' must be a string, got {_kind(obj['answer'])}")
     for key in ("must_contain_any", "sources"):
-        value = obj[key]
-        if not isinstance(value, list):
-            raise InvalidInput(f"{where}: {key!r} must be a list of strings, got {_kind(value)}")
-        for i, v in enumerate(value, 1):
-            if not isinstance(v, str) or not v.strip():
-                raise InvalidInput(f"{where}: {key!r} entry {i} must be a non-empty string, got {_kind(v)}")
+        _check_strings(obj[key], key, where)
+    must_not = obj.get("must_not_contain", [])
+    _check_strings(must_not, "must_not_contain", where)
+    _check_type(obj, where)
+    kind = _check_kind(obj, where)
+    style = _check_style(obj, where)
+    needed = _check_needed_sources(obj, where)
+    _check_not_in_question(obj, kind, where)
+    _check_must_not_conflicts(obj["must_contain_any"], must_not, where)
+    return GoldItem(id=obj["id"], question=obj["question"], answer=obj["answer"],
+                    must_contain_any=tuple(obj["must_contain_any"]), sources=tuple(obj["sources"]),
+                    type=obj["type"], line=line,
+                    extra={k: v for k, v in obj.items() if k not in REQUIRED + OPTIONAL},
+                    must_not_contain=tuple(must_not), kind=kind, style=style, needed_sources=needed)
+
+
+def _check_text(obj: dict, key: str, where: str) -> None:
+    if not isinstance(obj[key], str) or not obj[key].strip():
+        raise InvalidInput(f"{where}: {key!r} must be a non-empty string, got {_kind(obj[key])}")
+
+
+def _check_strings(value: object, key: str, where: str) -> None:
+    if not isinstance(value, list):
+        raise InvalidInput(f"{where}: {key!r} must be a list of strings, got {_kind(value)}")
+    for i, v in enumerate(value, 1):
+        if not isinstance(v, str) or not v.strip():
+            raise InvalidInput(f"{where}: {key!r} entry {i} must be a non-empty string, got {_kind(v)}")
+
+
+def _check_type(obj: dict, where: str) -> None:
     kind = obj["type"]
     if kind not in TYPES:
         raise InvalidInput(f"{where}: unknown type {kind!r} (expected one of: {', '.join(TYPES)})")
     if kind == "unanswerable":
-        for key in ("must_contain_any", "sources"):
-            if obj[key]:
+        for key in ("must_contain_any", "sources", "must_not_contain", "needed_sources"):
+            if obj.get(key):
                 raise InvalidInput(f"{where}: an unanswerable item must have an empty {key!r}")
     else:
         for key in ("must_contain_any", "sources"):
             if not obj[key]:
                 raise InvalidInput(f"{where}: a {kind!r} item needs at least one entry in {key!r}")
-    return GoldItem(id=obj["id"], question=obj["question"], answer=obj["answer"],
-                    must_contain_any=tuple(obj["must_contain_any"]), sources=tuple(obj["sources"]),
-                    type=kind, line=line, extra={k: v for k, v in obj.items() if k not in REQUIRED})
+
+
+def _check_kind(obj: dict, where: str) -> str | None:
+    kind = obj.get("kind")
+    if kind is None:
+        return None
+    if kind not in KINDS:
+        raise InvalidInput(f"{where}: unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
+    if obj["type"] == "unanswerable":
+        raise InvalidInput(f"{where}: an unanswerable item cannot be a {kind!r} item")
+    must_not = obj.get("must_not_contain", [])
+    if not must_not:
+        raise InvalidInput(f"{where}: a 'choice' item needs 'must_not_contain' (the wrong option)")
+    if not mentioned(obj["question"], must_not):
+        raise InvalidInput(f"{where}: a 'choice' item's 'must_not_contain' must name an option of the "
+                           f"question; none of {must_not} appears in it")
+    return kind
+
+
+def _check_style(obj: dict, where: str) -> str | None:
+    if "style" not in obj:
+        return None
+    _check_text(obj, "style", where)
+    style = obj["style"]
+    if style in TYPES or style == "overall":
+        raise InvalidInput(f"{where}: style {style!r} is reserved (it names a type or the overall group)")
+    return style
+
+
+def _check_needed_sources(obj: dict, where: str) -> tuple[tuple[str, ...], ...]:
+    groups = obj.get("needed_sources")
+    if groups is None:
+        return ()
+    if not isinstance(groups, list) or not groups:
+        raise InvalidInput(f"{where}: 'needed_sources' must be a non-empty list of lists of sources")
+    for i, group in enumerate(groups, 1):
+        _check_strings(group, f"needed_sources[{i}]", where)
+        if not group:
+            raise InvalidInput(f"{where}: 'needed_sources' group {i} is empty")
+        unknown = [s for s in group if s not in obj["sources"]]
+        if unknown:
+            raise InvalidInput(f"{where}: 'needed_sources' group {i} names {unknown[0]!r}, "
+                               f"which is not in 'sources'")
+    unused = [s for s in obj["sources"] if not any(s in g for g in groups)]
+    if unused:
+        raise InvalidInput(f"{where}: source {unused[0]!r} is in no 'needed_sources' group")
+    return tuple(tuple(g) for g in groups)
+
+
+def _check_not_in_question(obj: dict, kind: str | None, where: str) -> None:
+    """A must_contain_any string the question already contains proves nothing: an answer
+    that repeats the question would pass. A choice item's options are the exception:
+    there must_not_contain rules out the answer that repeats both."""
+    if kind == "choice":
+        return
+    echoed = mentioned(obj["question"], obj["must_contain_any"])
+    if echoed:
+        raise InvalidInput(f"{where}: 'must_contain_any' entry {echoed[0]!r} already appears in the question "
+                           f"(an answer repeating the question would pass); reword the question or the entry")
+
+
+def _check_must_not_conflicts(must: list[str], must_not: list[str], where: str) -> None:
+    for good in must:
+        clash = mentioned(good, must_not)
+        if clash:
+            raise InvalidInput(f"{where}: 'must_contain_any' entry {good!r} mentions the 'must_not_contain' "
+                               f"entry {clash[0]!r}: an answer saying exactly it would be wrong")
 
 
 def _kind(value: object) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from eval.metrics import first_relevant_rank, is_correct, verdict
+from eval.metrics import first_relevant_rank, has_needed_sources, is_correct, verdict
 from eval.results import ItemResult
 from rag.settings import Settings
 from rag.types import IngestReport
@@ -67,20 +67,26 @@ def item_dict(r: ItemResult) -> dict:
     item = r.item
     sources = set(item.sources)
     out = {
-        "id": item.id, "type": item.type, "line": item.line, "question": item.question,
+        "id": item.id, "type": item.type, "style": item.style_name, "line": item.line,
+        "question": item.question,
         "gold": {"answer": item.answer, "must_contain_any": list(item.must_contain_any),
-                 "sources": list(item.sources), **({"extra": item.extra} if item.extra else {})},
+                 "must_not_contain": list(item.must_not_contain), "kind": item.kind,
+                 "sources": list(item.sources), "source_groups": [list(g) for g in item.source_groups],
+                 **({"extra": item.extra} if item.extra else {})},
         "retrieval": {"rank": first_relevant_rank(r.retrieved, item.sources) if item.answerable else None,
-                      "retrieved": r.retrieved, "ms": r.retrieve_ms},
+                      "retrieved": r.retrieved, "ms": r.retrieve_ms, "evidence": r.evidence},
         "verdict": verdict(r), "error": r.error, "answer": None,
     }
     if r.answered and not r.error:
         out["answer"] = {
-            "text": r.answer, "abstained": r.abstained, "correct": is_correct(item, r.answer, r.abstained),
+            "text": r.answer, "abstained": r.abstained, "abstain_reason": r.abstain_reason,
+            "correct": is_correct(item, r.answer, r.abstained),
             "citations": [{"id": c.id, "doc_id": c.doc_id, "quote": c.quote, "start": c.start, "end": c.end,
                            "valid": c.valid, "gold_source": c.doc_id in sources if item.answerable else None}
                           for c in r.citations],
-            "sentences": r.sentences, "context": r.context, "timings_ms": r.timings_ms, "model": r.model,
+            "sentences": r.sentences, "context": r.context,
+            "all_sources_in_context": has_needed_sources(r.context, item) if item.answerable else None,
+            "timings_ms": r.timings_ms, "model": r.model,
         }
     return out
 

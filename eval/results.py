@@ -31,3 +31,5 @@ class ItemResult:
     timings_ms: dict[str, int] = field(default_factory=dict)
     model: str = ""
     error: str | None = None  # an item-level failure (timeout, prompt too long); counted as wrong
+    evidence: float | None = None  # score of the top passage of the k=10 retrieval (None: nothing retrieved)
+    abstain_reason: str | None = None  # the answer's abstain_reason ("model", "no_evidence", ...), if any

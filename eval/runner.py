@@ -3,7 +3,8 @@
 For each item: `retriever.retrieve(question, 10)` gives the ranks for the retrieval
 metrics (independent of the answer's own top_k); unless retrieval-only,
 `answerer.run(question)` gives the answer exactly as `byline ask` would, and every
-citation is checked against the stored article body.
+citation is checked against the stored article body. The top passage's score of the
+k=10 retrieval is kept as the item's `evidence` (the abstention-calibration signal).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class Runner:
         t0 = time.perf_counter()
         passages = self.retriever.retrieve(item.question, RETRIEVAL_K)
         result = ItemResult(item=item, retrieved=[p.doc_id for p in passages],
-                            retrieve_ms=round((time.perf_counter() - t0) * 1000))
+                            retrieve_ms=round((time.perf_counter() - t0) * 1000),
+                            evidence=float(passages[0].score) if passages else None)
         if self.answerer is None:
             return result
         result.answered = True
@@ -66,6 +68,7 @@ class Runner:
     def _record(self, result: ItemResult, answer: Answer) -> None:
         result.answer = answer.answer
         result.abstained = answer.abstained
+        result.abstain_reason = getattr(answer, "abstain_reason", None)  # newer rag.types.Answer only
         result.citations = [CitationCheck(c.id, c.doc_id, c.quote, c.start, c.end,
                                           self._valid(c.doc_id, c.quote, c.start, c.end))
                             for c in answer.citations]

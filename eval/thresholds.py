@@ -4,8 +4,10 @@ One section per gold file and mode: [NAME] end to end, [NAME.retrieval] with
 --retrieval-only, and `.sample` appended when the run used --limit (the section then
 records `limit` and `per_type`, and a run with another sample is refused, since its
 numbers are not comparable). Inside a section, `[….min]` holds lower bounds and
-`[….max]` upper bounds. A metric key is an overall metric ("accuracy"), a per-type
-one ("accuracy.multi", quoted in TOML) or a latency ("latency.total.p95", in ms).
+`[….max]` upper bounds. A metric key is an overall metric ("accuracy"), a per-type or
+per-style one ("accuracy.multi", "accuracy.reader", quoted in TOML) or a latency
+("latency.total.p95", in ms). Any metric of the summary's "overall" group is accepted
+(e.g. all_sources_in_context, evidence_abstention_recall_at_fa10).
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def metric_value(metrics: dict, key: str) -> float | None:
         name, kind = parts
         if name not in metrics["overall"]:
             _unknown(key, metrics)
-        return metrics["by_type"].get(kind, {}).get(name)
+        group = metrics["by_type"].get(kind) or metrics.get("by_style", {}).get(kind) or {}
+        return group.get(name)
     _unknown(key, metrics)
 
 

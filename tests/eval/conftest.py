@@ -21,12 +21,13 @@ def make_results():
         ItemResult(single, ["a.txt", "b.txt"], 12, True, f"Rutte said {EVIL} [1].", False,
                    [CitationCheck(1, "a.txt", f"quoted {EVIL}", 10, 40, True)],
                    [{"text": f"Rutte said {EVIL}.", "citations": [1], "supported": True}], ["a.txt"],
-                   timings, "qwen"),
+                   timings, "qwen", evidence=0.81),
         ItemResult(multi, ["c.txt", "b.txt"], 15, True, "Nobody [1].", False,
                    [CitationCheck(1, "c.txt", "Nobody here.", 0, 12, False)],
-                   [{"text": "Nobody.", "citations": [1], "supported": False}], ["c.txt"], timings, "qwen"),
+                   [{"text": "Nobody.", "citations": [1], "supported": False}], ["c.txt"], timings, "qwen",
+                   evidence=0.52),
         ItemResult(unans, ["a.txt"], 11, True, "The articles do not say.", True, [], [], ["a.txt"],
-                   timings, "qwen"),
+                   timings, "qwen", evidence=0.34, abstain_reason="no_evidence"),
     ]
 
 

@@ -46,7 +46,10 @@ def test_retrieval_only_writes_json_html_and_a_table(components, tmp_path, capsy
     assert run["items"][0]["retrieval"]["retrieved"][0] == SEED_FILE.name
     assert "openai_api_key" not in json.dumps(report["settings"])
     assert report["model"] is None and report["settings"]["embedder"] == components.embedder.name
-    assert out_html.read_text().count('class="plotly-graph-div"') == 3
+    assert out_html.read_text().count('class="plotly-graph-div"') == 4  # with the abstention curve
+    curve = run["metrics"]["abstention_curve"]
+    assert curve["run"] is None and len(curve["points"]) >= 1  # computed without answers
+    assert all(isinstance(i["retrieval"]["evidence"], float) for i in run["items"])
     out = capsys.readouterr().out
     assert "retrieval hit@1" in out and "answer accuracy" not in out
 
@@ -164,3 +167,41 @@ def test_default_gold_files_skip_a_missing_corpus(env, tmp_path, capsys, monkeyp
     assert "skipping bbc.jsonl: its corpus" in err
     [run] = json.loads((tmp_path / "r.json").read_text())["runs"]
     assert run["name"] == "seed.jsonl" and run["corpus"] == [str(SEEDS)]
+
+
+def test_gold_and_corpus_may_be_repeated():
+    args = build_parser().parse_args(["eval", "--gold", "a.jsonl", "--gold", "b.jsonl", "c.jsonl",
+                                      "--corpus", "x", "--corpus", "y"])
+    assert args.gold == [Path("a.jsonl"), Path("b.jsonl"), Path("c.jsonl")]
+    assert args.corpus == [Path("x"), Path("y")]
+
+
+def test_two_gold_files_in_one_run_are_each_reported(components, tmp_path, capsys):
+    first = write_gold(tmp_path, ITEMS[:2], name="plain.jsonl")
+    reader = [{**ITEMS[0], "id": "r1", "question": "Who leads the alliance now?", "style": "reader"},
+              {**ITEMS[2], "id": "r3", "style": "reader"}, {**ITEMS[1], "id": "r2"}]
+    second = write_gold(tmp_path, reader, name="reader.jsonl")
+    code = run_eval(components, "--gold", first, "--gold", second, "--corpus", SEEDS, "--retrieval-only",
+                    "--json", tmp_path / "r.json", "--html", tmp_path / "r.html")
+    assert code == 0
+    runs = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert [r["name"] for r in runs] == ["plain.jsonl", "reader.jsonl"]
+    assert [r["items_run"] for r in runs] == [2, 3]
+    assert runs[0]["metrics"]["by_style"] == {}
+    assert list(runs[1]["metrics"]["by_style"]) == ["reader", "default"]
+    out = capsys.readouterr().out
+    assert "== plain.jsonl" in out and "== reader.jsonl" in out and "style:reader" in out
+    page = (tmp_path / "r.html").read_text()
+    assert "<h2>plain.jsonl" in page and "<h2>reader.jsonl" in page
+
+
+@pytest.mark.parametrize("same_file", [True, False])
+def test_gold_files_with_the_same_name_are_refused(env, tmp_path, capsys, same_file):
+    gold = write_gold(tmp_path)
+    (tmp_path / "other").mkdir()
+    other = gold if same_file else write_gold(tmp_path / "other")
+    code = main(["eval", "--gold", str(gold), "--gold", str(other), "--corpus", str(SEEDS), "--retrieval-only"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert ("given twice" if same_file else "two gold files are named tiny.jsonl") in err
+    assert not (tmp_path / "data" / "eval").exists()  # refused before any work

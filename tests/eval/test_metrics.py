@@ -3,15 +3,16 @@
 import pytest
 
 from eval.gold import GoldItem
-from eval.metrics import (answer_metrics, contains_any, first_relevant_rank, percentile, quote_is_valid,
-                          retrieval_metrics, summarize, verdict)
+from eval.metrics import (abstention_curve, abstention_point, answer_metrics, best_abstention_point,
+                          contains_any, first_relevant_rank, has_needed_sources, is_correct, percentile,
+                          quote_is_valid, retrieval_metrics, summarize, verdict)
 from eval.results import CitationCheck, ItemResult
 
 
-def gold(id, type="single", must=("Rutte",), sources=("a.txt",)):
+def gold(id, type="single", must=("Rutte",), sources=("a.txt",), **kw):
     if type == "unanswerable":
         must, sources = (), ()
-    return GoldItem(id, f"question {id}?", "gold", tuple(must), tuple(sources), type)
+    return GoldItem(id, f"question {id}?", "gold", tuple(must), tuple(sources), type, **kw)
 
 
 def cite(doc_id="a.txt", valid=True):
@@ -51,6 +52,119 @@ def test_contains_any_is_case_insensitive_and_ignores_citation_markers():
     assert contains_any("mark RUTTE said [1].", ["Rutte"])
     assert not contains_any("It was in 2023 [1].", ["1"])  # a marker is not part of the answer
     assert contains_any("December 1 [2].", ["December 1"])
+
+
+def test_a_number_matches_only_as_a_whole_number():
+    for answer in ("He was 400.", "In 1940 [1].", "It rose 140 times.", "At 4.40 pm.", "It was 40.5 m.",
+                   "About 40,000.", "Up 1,040.", "The 1940s.", "It cost 40m."):
+        assert not contains_any(answer, ["40"]), answer
+    for answer in ("He is 40.", "40-year-old comic", "(40)", "up 40% [2]", "aged 40, he said", "his 40th"):
+        assert contains_any(answer, ["40"]), answer
+    assert contains_any("On December 3rd [1].", ["December 3"]) and not contains_any("December 31", ["December 3"])
+
+
+def test_a_gold_string_with_a_percent_or_currency_matches_those_characters():
+    assert contains_any("rates rose 40% [1].", ["40%"]) and not contains_any("rates rose 140% [1].", ["40%"])
+    assert not contains_any("rates rose 40 points", ["40%"])
+    assert contains_any("It cost £9m.", ["9m"]) and not contains_any("It cost £19m.", ["9m"])
+    assert not contains_any("£1.2m", ["2m"]) and contains_any("$527.61m", ["527.61m"])
+    assert not contains_any("$527.61m", ["527"])
+
+
+def test_words_match_whole_words_case_insensitively_and_possessives_count():
+    assert contains_any("RUTTE's remarks", ["Rutte"]) and contains_any("Rutte\u2019s remarks", ["Rutte"])
+    assert not contains_any("Ruttenberg said", ["Rutte"])
+    assert not contains_any("the alarms rang", ["arms"])
+    assert not contains_any("three months", ["three month"])  # say every form the gold accepts
+    assert contains_any("O\u2019Gara kicked", ["O'Gara"]) and contains_any("6\u20133  6\u20131", ["6-3 6-1"])
+
+
+def test_must_not_contain_makes_an_answer_wrong():
+    item = gold("1", "multi", must=("Barclays",), sources=("a.txt", "b.txt"), must_not_contain=("WPP",),
+                kind="choice")
+    assert is_correct(item, "Barclays [1].", False)
+    assert not is_correct(item, "WPP [1].", False)
+    assert not is_correct(item, "WPP or Barclays [1][2].", False)  # a hedge is wrong
+    assert not is_correct(item, "Barclays, ahead of WPP [1][2].", False)  # naming both is wrong too (strict)
+    assert is_correct(item, "Barclays, ahead of WPPX [1].", False)  # whole words only
+    assert verdict(answered(item, answer="WPP [1].")) == "wrong"
+
+
+def test_needed_sources_single_needs_any_multi_needs_each_group():
+    single = gold("1", sources=("a.txt", "b.txt"))
+    multi = gold("2", "multi", sources=("a.txt", "b.txt"))
+    grouped = gold("3", "multi", sources=("a.txt", "b.txt", "c.txt"),
+                   needed_sources=(("a.txt", "b.txt"), ("c.txt",)))
+    assert has_needed_sources(["b.txt"], single) and not has_needed_sources(["c.txt"], single)
+    assert has_needed_sources(["b.txt", "a.txt"], multi) and not has_needed_sources(["a.txt", "a.txt"], multi)
+    assert has_needed_sources(["b.txt", "c.txt"], grouped) and not has_needed_sources(["a.txt", "b.txt"], grouped)
+
+
+def test_all_sources_in_context_overall_and_by_type():
+    results = [
+        answered(gold("1", "multi", sources=("a.txt", "b.txt")), context=("a.txt", "b.txt")),  # both
+        answered(gold("2", "multi", sources=("a.txt", "b.txt")), context=("a.txt", "c.txt")),  # one of two
+        answered(gold("3"), context=("a.txt",)),
+        abstain(gold("4", "unanswerable")),  # not counted
+    ]
+    s = summarize(results)
+    assert s["overall"]["all_sources_in_context"] == 2 / 3
+    assert s["overall"]["context_hit_rate"] == 1.0  # one gold source was enough for the old metric
+    assert s["by_type"]["multi"]["all_sources_in_context"] == 0.5
+    assert s["by_type"]["single"]["all_sources_in_context"] == 1.0
+    assert s["by_type"]["unanswerable"]["all_sources_in_context"] is None
+
+
+def scored(item, evidence, **kw):
+    return ItemResult(item, ["a.txt"], 5, evidence=evidence, **kw)
+
+
+def evidence_results():
+    """Answerable items at 0.9, 0.8, 0.7, 0.6, 0.2 and unanswerable ones at 0.5, 0.3 and nothing retrieved."""
+    return ([scored(gold(f"a{i}"), e) for i, e in enumerate((0.9, 0.8, 0.7, 0.6, 0.2))]
+            + [scored(gold(f"u{i}", "unanswerable"), e) for i, e in enumerate((0.5, 0.3, None))])
+
+
+def test_abstention_point_abstains_below_the_threshold_and_without_evidence():
+    pairs = [(r.evidence, r.item.answerable) for r in evidence_results()]
+    p = abstention_point(pairs, 0.6)  # abstains on 0.5, 0.3, None (unanswerable) and 0.2 (answerable)
+    assert p == {"threshold": 0.6, "abstained": 4, "abstention_recall": 1.0, "abstention_precision": 0.75,
+                 "false_abstention_rate": 0.2}
+
+
+def test_abstention_curve_has_one_point_per_distinct_evidence_and_a_best_point():
+    curve = abstention_curve(evidence_results() + [scored(gold("a9"), 0.9)])
+    assert [p["threshold"] for p in curve] == [0.2, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9]
+    assert curve[0]["abstained"] == 1 and curve[0]["abstention_recall"] == pytest.approx(1 / 3)
+    assert curve[0]["false_abstention_rate"] == 0.0 and curve[0]["abstention_precision"] == 1.0
+    best = best_abstention_point(curve)  # FA must stay <= 0.10: 0.2 (1 of 6 answerable) is too many
+    assert best["threshold"] == 0.2 and best["abstention_recall"] == pytest.approx(1 / 3)
+    assert best_abstention_point(curve, max_false_abstention=0.2)["threshold"] == 0.6
+    assert best_abstention_point([]) is None
+
+
+def test_the_abstention_curve_works_without_answers_and_marks_the_run_when_answered():
+    retrieval_only = summarize(evidence_results())
+    curve = retrieval_only["abstention_curve"]
+    assert curve["run"] is None and curve["items_without_evidence"] == 1 and len(curve["points"]) == 7
+    assert curve["best"]["threshold"] == 0.2
+    assert retrieval_only["overall"]["evidence_abstention_recall_at_fa10"] == pytest.approx(1 / 3)
+    assert retrieval_only["overall"]["evidence_abstention_threshold_at_fa10"] == 0.2
+    assert retrieval_only["by_type"]["single"]["evidence_abstention_recall_at_fa10"] is None
+    answered_run = summarize([answered(gold("1")), abstain(gold("2", "unanswerable"))])
+    assert answered_run["abstention_curve"]["run"] == {
+        "abstention_recall": 1.0, "abstention_precision": 1.0, "false_abstention_rate": 0.0}
+    assert answered_run["abstention_curve"]["points"] == []  # no evidence recorded
+
+
+def test_metrics_by_style_only_when_a_run_has_several_styles():
+    plain = [answered(gold("1")), answered(gold("2"), answer="Nobody [1].")]
+    assert summarize(plain)["by_style"] == {}
+    styled = plain + [answered(gold("3", style="reader")), abstain(gold("4", "unanswerable", style="reader"))]
+    by_style = summarize(styled)["by_style"]
+    assert list(by_style) == ["default", "reader"]
+    assert by_style["default"]["accuracy"] == 0.5 and by_style["reader"]["accuracy"] == 1.0
+    assert by_style["reader"]["abstention_precision"] == 1.0  # both kinds of item: informative here
 
 
 def test_quote_validity_needs_verbatim_quote_at_its_offsets():

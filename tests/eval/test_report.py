@@ -35,3 +35,46 @@ def test_an_errored_item_has_no_answer(gold_run):
     r.error = "BackendTimeout: slow"
     d = item_dict(r)
     assert d["verdict"] == "error" and d["answer"] is None and d["error"] == "BackendTimeout: slow"
+
+
+def test_items_carry_the_wrong_options_of_a_choice_item(gold_run):
+    from dataclasses import replace
+
+    r = gold_run.results[0]
+    r.item = replace(r.item, must_not_contain=("Stoltenberg",), kind="choice")
+    d = item_dict(r)
+    assert d["gold"]["must_not_contain"] == ["Stoltenberg"] and d["gold"]["kind"] == "choice"
+    r.answer = "Rutte, not Stoltenberg [1]."
+    d = item_dict(r)
+    assert d["verdict"] == "wrong" and d["answer"]["correct"] is False
+
+
+def test_items_and_metrics_say_whether_every_needed_source_reached_the_model(gold_run):
+    report = build_report([gold_run], {"top_k": 4}, "t", 1.0, "byline eval")
+    single, multi, unans = report["runs"][0]["items"]
+    assert single["answer"]["all_sources_in_context"] is True
+    assert multi["gold"]["source_groups"] == [["a.txt"], ["b.txt"]]
+    assert multi["answer"]["all_sources_in_context"] is False  # only c.txt reached the model
+    assert unans["answer"]["all_sources_in_context"] is None
+    assert report["runs"][0]["metrics"]["overall"]["all_sources_in_context"] == 0.5
+
+
+def test_items_carry_evidence_and_abstain_reason_and_the_run_has_its_curve(gold_run):
+    report = build_report([gold_run], {"top_k": 4}, "t", 1.0, "byline eval")
+    single, _, unans = report["runs"][0]["items"]
+    assert single["retrieval"]["evidence"] == 0.81 and single["answer"]["abstain_reason"] is None
+    assert unans["answer"]["abstain_reason"] == "no_evidence"
+    curve = report["runs"][0]["metrics"]["abstention_curve"]
+    assert [p["threshold"] for p in curve["points"]] == [0.34, 0.52, 0.81]
+    assert curve["best"]["threshold"] == 0.52 and curve["best"]["abstention_recall"] == 1.0
+    assert curve["run"]["abstention_recall"] == 1.0
+    json.dumps(report)
+
+
+def test_items_carry_their_style(gold_run):
+    from dataclasses import replace
+
+    r = gold_run.results[0]
+    assert item_dict(r)["style"] == "default"
+    r.item = replace(r.item, style="reader")
+    assert item_dict(r)["style"] == "reader"

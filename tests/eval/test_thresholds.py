@@ -9,6 +9,7 @@ METRICS = {
     "overall": {"items": 10, "hit_at_5": 0.8, "accuracy": 0.7, "false_abstention_rate": 0.1,
                 "citation_precision": None},
     "by_type": {"single": {"accuracy": 0.9}, "multi": {"accuracy": 0.4}},
+    "by_style": {"reader": {"accuracy": 0.55}, "default": {"accuracy": 0.8}},
     "latency_ms": {"total": {"p50": 900.0, "p95": 2000.0, "n": 10}},
 }
 
@@ -35,6 +36,21 @@ def test_metric_lookup():
     for bad in ("acuracy", "accuracy.single.x", "latency.total.p99"):
         with pytest.raises(InvalidInput, match="unknown"):
             metric_value(METRICS, bad)
+
+
+def test_metric_lookup_by_style_and_new_metric_names():
+    assert metric_value(METRICS, "accuracy.reader") == 0.55
+    assert metric_value(METRICS, "accuracy.default") == 0.8
+    old = {k: v for k, v in METRICS.items() if k != "by_style"}  # a report from before styles
+    assert metric_value(old, "accuracy.reader") is None
+    from eval.metrics import summarize
+    from tests.eval.conftest import make_results
+
+    full = summarize(make_results())
+    for name in ("all_sources_in_context", "all_sources_in_context.multi", "evidence_abstention_recall_at_fa10",
+                 "evidence_abstention_threshold_at_fa10"):
+        metric_value(full, name)  # known: no InvalidInput
+    assert metric_value(full, "all_sources_in_context.multi") == 0.0
 
 
 def test_passing_and_failing_bounds_say_by_how_much(tmp_path):
