@@ -1,6 +1,7 @@
 """Which corpus a gold file is evaluated against, and the eval's own store for it.
 
-Rule: without --corpus, gold file NAME.jsonl is checked against the corpus called NAME:
+Rule: without --corpus, gold file NAME.jsonl (or NAME_STYLE.jsonl, e.g. bbc_reader.jsonl)
+is checked against the corpus called NAME:
 `seed` -> the seeds folder (BYLINE_SEEDS_DIR); any other NAME -> SHARED/corpora/NAME,
 where SHARED is $BYLINE_SHARED_DIR (default: ../shared beside the checkout).
 --corpus PATH ... replaces that for every gold file of the run.
@@ -24,7 +25,7 @@ DEFAULT_SHARED = REPO.parent / "shared"
 
 
 def default_corpus(gold: Path, seeds_dir: Path, shared_dir: Path) -> list[Path]:
-    name = gold.name.removesuffix(".jsonl")
+    name = gold.name.removesuffix(".jsonl").split("_", 1)[0]
     return [seeds_dir] if name == "seed" else [shared_dir / "corpora" / name]
 
 

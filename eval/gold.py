@@ -4,8 +4,9 @@ Format (DESIGN.md): {"id", "question", "answer", "must_contain_any", "sources", 
 plus optional fields:
 - "must_not_contain": strings an answer must not mention (same matching as
   must_contain_any: case-insensitive, on word and number boundaries);
-- "kind": "choice" marks an "A or B?" question; it needs "must_not_contain" (the wrong
-  option), and its must_contain_any may name an option of the question;
+- "kind": a label for the report (fact, date, partial, comparison, ...); "choice" marks an
+  "A or B?" question: it needs "must_not_contain" (the wrong option), and its
+  must_contain_any may name an option of the question;
 - "style": how the question is worded (e.g. "reader"); the report groups by it;
 - "needed_sources": for a multi item, the articles the answer needs, as a list of
   groups of alternatives (one article of each group is needed); by default every source
@@ -152,8 +153,9 @@ def _check_kind(obj: dict, where: str) -> str | None:
     kind = obj.get("kind")
     if kind is None:
         return None
-    if kind not in KINDS:
-        raise InvalidInput(f"{where}: unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
+    _check_text(obj, "kind", where)
+    if kind not in KINDS:  # a free label (fact, date, partial, ...) with no rules of its own
+        return kind
     if obj["type"] == "unanswerable":
         raise InvalidInput(f"{where}: an unanswerable item cannot be a {kind!r} item")
     must_not = obj.get("must_not_contain", [])

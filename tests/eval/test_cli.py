@@ -165,8 +165,9 @@ def test_default_gold_files_skip_a_missing_corpus(env, tmp_path, capsys, monkeyp
                  "--html", str(tmp_path / "r.html")]) == 0
     err = capsys.readouterr().err
     assert "skipping bbc.jsonl: its corpus" in err
-    [run] = json.loads((tmp_path / "r.json").read_text())["runs"]
-    assert run["name"] == "seed.jsonl" and run["corpus"] == [str(SEEDS)]
+    runs = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert [r["name"] for r in runs] == ["seed.jsonl", "seed_reader.jsonl"]  # NAME_STYLE -> corpus NAME
+    assert all(r["corpus"] == [str(SEEDS)] for r in runs)
 
 
 def test_gold_and_corpus_may_be_repeated():

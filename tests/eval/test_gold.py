@@ -77,7 +77,7 @@ def test_source_groups_default_by_type():
     ({**GOOD, "must_not_contain": "Stoltenberg"}, "'must_not_contain' must be a list of strings"),
     ({**GOOD, "must_not_contain": [""]}, "'must_not_contain' entry 1 must be a non-empty string"),
     ({**UNANSWERABLE, "must_not_contain": ["x"]}, "an unanswerable item must have an empty 'must_not_contain'"),
-    ({**GOOD, "kind": "quiz"}, "unknown kind 'quiz'"),
+    ({**GOOD, "kind": 7}, "'kind' must be a non-empty string"),
     ({k: v for k, v in CHOICE.items() if k != "must_not_contain"}, "a 'choice' item needs 'must_not_contain'"),
     ({**CHOICE, "must_not_contain": ["Stoltenberg"]}, "must name an option of the question"),
     ({**CHOICE, "must_contain_any": ["Rock Day-Lewis"]}, "mentions the 'must_not_contain' entry 'Rock'"),
