@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, ge=0, le=10)
     max_answer_tokens: int = Field(200, ge=16, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
+    model_retry_s: float = Field(30.0, ge=0)  # a model that failed to load is not tried again sooner
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("BYLINE_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )

@@ -181,3 +181,24 @@ def test_model_that_cannot_load_is_503_but_search_works(settings, embedder):
             "code": "model_unavailable", "message": "model file missing: /nowhere/model.gguf"}
         assert client.post("/v1/search", json={"query": "NATO"}).status_code == 200
         assert client.get("/readyz").status_code == 503
+
+
+def test_a_broken_model_is_loaded_once_not_on_every_request(settings, embedder, tmp_path, monkeypatch):
+    import rag.components
+    from api.app import create_app
+    from fastapi.testclient import TestClient
+    from rag.components import Components
+    from rag.model_files import ensure_gguf
+
+    calls = []
+    monkeypatch.setattr(rag.components, "ensure_gguf", lambda cache_dir: calls.append(1) or ensure_gguf(cache_dir))
+    (tmp_path / "cache").write_text("a file where the model cache dir should be")
+    components = Components(settings.model_copy(update={"cache_dir": tmp_path / "cache"}))
+    components.embedder = embedder
+    with TestClient(create_app(components.settings, components=components)) as client:
+        assert len(calls) == 1  # the lifespan tried once
+        for stream in (False, True, False):
+            r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
+            assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
+        assert client.get("/readyz").status_code == 503
+    assert len(calls) == 1  # remembered for BYLINE_MODEL_RETRY_S, not re-tried per request
