@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 
 import anyio
 
-from api.errors import describe
+from api.errors import report
 from api.limits import Release
 from rag.answer import OnToken
 from rag.types import Answer
 
-log = logging.getLogger("byline.error")
 Event = tuple[str, object]  # ("token", str) | ("answer", Answer) | ("error", Exception)
 
 
@@ -103,7 +101,5 @@ async def answer_events(job: ThreadedAnswer, first: Event, request_id: str) -> A
 
 
 def error_event(exc: Exception, request_id: str) -> dict:
-    status, body, _ = describe(exc, request_id)
-    if status >= 500 and body["error"]["code"] == "internal_error":
-        log.error("answer failed mid-stream", exc_info=exc, extra={"request_id": request_id})
+    status, body, _ = report(exc, request_id)
     return {**body, "status": status}

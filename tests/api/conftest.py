@@ -14,10 +14,13 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from rag.components import Components
+from rag.components import Components, part
 from rag.settings import Settings
 from tests.conftest import SEEDS
 from tests.processes import free_port
+
+
+LOCAL = "http://127.0.0.1"  # TestClient base URL: the app sees a loopback server address
 
 
 class ScriptedLLM:
@@ -87,7 +90,7 @@ def client(make_client, seeded) -> TestClient:
 def without_model(settings, embedder, error: Exception) -> Components:
     """Real store and embedder, but building the LLM raises `error` (a missing or broken model)."""
     class NoModel(Components):
-        @property
+        @part(model=True)
         def llm(self):
             raise error
 
