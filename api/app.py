@@ -15,9 +15,9 @@ import anyio
 from fastapi import FastAPI
 
 from api import errors
-from api.auth import ApiKey
+from api.auth import ApiKey, serves_only_loopback
 from api.limits import AnswerGate
-from api.middleware import BodyLimit, RequestContext
+from api.middleware import BodyLimit, LoopbackOnly, RequestContext
 from api.openapi import state_limits
 from api.routes import answer, documents, health, search
 from rag.components import Components
@@ -63,7 +63,9 @@ def create_app(settings: Settings, *, components: Components | None = None) -> F
     app.state.startup_errors = {}
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
-    app.add_middleware(RequestContext)  # outermost: sees every response, including 413s
+    if serves_only_loopback(settings):  # refuses before reading a body
+        app.add_middleware(LoopbackOnly)
+    app.add_middleware(RequestContext)  # outermost: sees every response, including 403s and 413s
     auth = [ApiKey] if settings.api_key_list else []  # the spec claims security only when it is on
     for module in (answer, search, documents):
         app.include_router(module.router, prefix="/v1", dependencies=auth)

@@ -33,6 +33,10 @@ class Unauthorized(BylineError):
     """No API key, or not one of the configured keys."""
 
 
+class Forbidden(BylineError):
+    """Not served to this caller at all (a request from beyond loopback to a server without keys)."""
+
+
 class BadRequest(InvalidInput):
     """The request cannot be parsed at all (malformed JSON, ...)."""
 
@@ -43,6 +47,7 @@ class UnsupportedMediaType(InvalidInput):
 
 STATUS: list[tuple[type[BaseException], int, str]] = [
     (Unauthorized, 401, "unauthorized"),
+    (Forbidden, 403, "forbidden"),
     (BadRequest, 400, "bad_request"),
     (UnsupportedMediaType, 415, "unsupported_media_type"),
     (PayloadTooLarge, 413, "payload_too_large"),

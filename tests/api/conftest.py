@@ -73,7 +73,7 @@ def make_client(settings, api_components):
 
     def make(**overrides) -> TestClient:
         app = create_app(settings.model_copy(update=overrides), components=api_components)
-        client = TestClient(app, raise_server_exceptions=False)
+        client = TestClient(app, base_url=LOCAL, raise_server_exceptions=False)
         started.append(client.__enter__())
         return client
 
@@ -105,7 +105,7 @@ def seeded_client(data_dir, embedder, **overrides):
     components = Components(Settings(data_dir=data_dir, seeds_dir=SEEDS, **overrides))
     components.embedder, components.llm = embedder, ScriptedLLM()
     components.ingester.run([SEEDS])
-    with TestClient(create_app(components.settings, components=components),
+    with TestClient(create_app(components.settings, components=components), base_url=LOCAL,
                     raise_server_exceptions=False) as client:
         yield client, components.llm
 
@@ -118,9 +118,10 @@ def shared(tmp_path_factory, embedder):
 
 
 @contextmanager
-def server_in_thread(app):
-    """A real uvicorn server on a loopback port, in this process; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+def server_in_thread(app, host: str = "127.0.0.1"):
+    """A real uvicorn server on a free port (loopback unless `host` says otherwise), in this
+    process; yields its loopback base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

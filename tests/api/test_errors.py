@@ -9,10 +9,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import get_retriever
-from api.errors import BadRequest, Unauthorized, UnsupportedMediaType, describe
+from api.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType, describe
 from api.limits import QueueTimeout
 from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, BylineError, InvalidInput,
                         ModelError, NotFound, Overloaded, PayloadTooLarge)
+from tests.api.conftest import LOCAL
 
 
 @pytest.mark.parametrize("exc,status,code,headers", [
@@ -25,6 +26,7 @@ from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, By
     (Overloaded("busy", retry_after=7), 429, "overloaded", {"Retry-After": "7"}),
     (QueueTimeout("waited", retry_after=0), 503, "queue_timeout", {"Retry-After": "1"}),
     (Unauthorized("no key"), 401, "unauthorized", {"WWW-Authenticate": 'Bearer realm="byline"'}),
+    (Forbidden("not from there"), 403, "forbidden", {}),
 ])
 def test_client_errors_have_one_honest_status_and_say_what_to_change(exc, status, code, headers):
     got_status, body, got_headers = describe(exc, "rid")
@@ -71,7 +73,7 @@ class Exploding:
 def test_a_bug_is_a_logged_500_with_the_request_id(settings, api_components, caplog):
     app = create_app(settings, components=api_components)
     app.dependency_overrides[get_retriever] = Exploding
-    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.INFO):
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client, caplog.at_level(logging.INFO):
         r = client.post("/v1/search", json={"query": "NATO"}, headers={"X-Request-ID": "req-42"})
     assert r.status_code == 500 and r.headers["X-Request-ID"] == "req-42"
     assert r.json()["error"]["code"] == "internal_error" and "secret" not in r.text and "req-42" in r.text

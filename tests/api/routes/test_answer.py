@@ -10,7 +10,7 @@ import pytest
 
 from rag.errors import BackendTimeout, BackendUnavailable, ModelError
 from rag.llm import OpenAICompatibleLLM
-from tests.api.conftest import without_model
+from tests.api.conftest import LOCAL, without_model
 from tests.conftest import SEED_FILE
 from tests.processes import free_port
 
@@ -183,7 +183,7 @@ def test_model_that_cannot_load_is_503_but_search_works(settings, embedder):
     from fastapi.testclient import TestClient
 
     c = without_model(settings, embedder, ModelError("model file missing: /nowhere/model.gguf"))
-    with TestClient(create_app(settings, components=c)) as client:
+    with TestClient(create_app(settings, components=c), base_url=LOCAL) as client:
         r = client.post("/v1/answer", json={"question": QUESTION})
         assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
         assert "nowhere" not in r.text and "could not be loaded" in r.text
@@ -203,7 +203,7 @@ def test_a_broken_model_is_loaded_once_not_on_every_request(settings, embedder, 
     (tmp_path / "cache").write_text("a file where the model cache dir should be")
     components = Components(settings.model_copy(update={"cache_dir": tmp_path / "cache"}))
     components.embedder = embedder
-    with TestClient(create_app(components.settings, components=components)) as client:
+    with TestClient(create_app(components.settings, components=components), base_url=LOCAL) as client:
         assert len(calls) == 1  # the lifespan tried once
         for stream in (False, True, False):
             r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
