@@ -19,6 +19,7 @@ from api.auth import ApiKey, serves_only_loopback
 from api.limits import AnswerGate
 from api.middleware import BodyLimit, LoopbackOnly, RequestContext
 from api.openapi import state_limits
+from api.ratelimit import RateLimiter
 from api.routes import answer, documents, health, search
 from rag.components import Components
 from rag.settings import Settings
@@ -60,6 +61,9 @@ def create_app(settings: Settings, *, components: Components | None = None) -> F
                                 settings.answer_queue_timeout_s)
     # searches at once: embedding is CPU-bound, so more threads than cores only add latency
     app.state.search_limiter = anyio.CapacityLimiter(SEARCH_THREADS)
+    app.state.upload_limiter = anyio.CapacityLimiter(settings.upload_concurrency)  # uploads embedded at once
+    app.state.rate_limits = {"search": RateLimiter("searches", settings.search_rate_per_min),
+                             "upload": RateLimiter("uploads", settings.upload_rate_per_min)}
     app.state.startup_errors = {}
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)

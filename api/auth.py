@@ -6,6 +6,9 @@ probes (/healthz, /readyz), the API description (/docs, /redoc, /openapi.json: t
 no data and /docs needs the spec to let you enter a key) and the web page at / with its
 static files (no data either; it asks for a key when /v1 says 401).
 
+Rate limits (api/ratelimit.py) count per client: its API key when keys are set, else its
+address (behind a proxy, run uvicorn with --proxy-headers so that is the real client's).
+
 Without keys, the app answers only requests that reached it on a loopback address (see
 `LoopbackOnly` in api/middleware.py), whatever address the server was told to listen on,
 unless `BYLINE_ALLOW_PUBLIC_BIND=true`. `byline serve` refuses such a bind up front too.
@@ -13,14 +16,15 @@ unless `BYLINE_ALLOW_PUBLIC_BIND=true`. `byline serve` refuses such a bind up fr
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 from typing import Annotated
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.deps import SettingsDep
+from api.deps import RateLimitsDep, SettingsDep
 from api.errors import Unauthorized
 from rag.settings import Settings
 
@@ -43,6 +47,22 @@ async def require_api_key(settings: SettingsDep, credentials: Credentials) -> No
 
 
 ApiKey = Depends(require_api_key)
+
+
+def client_identity(request: Request, settings: Settings) -> str:
+    """Who is calling, for rate limits: a digest of its key (checked by ApiKey before), else its address."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if settings.api_key_list and scheme.lower() == "bearer" and key.strip():
+        return "key:" + hashlib.sha256(key.strip().encode("utf-8")).hexdigest()[:16]
+    return "address:" + (request.client.host if request.client else "unknown")
+
+
+def rate_limited(what: str):
+    """A dependency that spends one of the caller's `what` tokens (429 when there is none).
+    It reads the header itself, so the spec claims no security when there are no keys."""
+    async def take(request: Request, settings: SettingsDep, limits: RateLimitsDep) -> None:
+        limits[what].take(client_identity(request, settings))
+    return Depends(take)
 
 
 def is_loopback(host: str) -> bool:

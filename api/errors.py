@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.limits import QueueTimeout
+from api.ratelimit import RateLimited
 from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, BylineError, InvalidInput,
                         ModelError, NotFound, Overloaded, PayloadTooLarge)
 
@@ -55,6 +56,7 @@ STATUS: list[tuple[type[BaseException], int, str]] = [
     (ArticleReadError, 422, "unreadable_article"),
     (NotFound, 404, "not_found"),
     (QueueTimeout, 503, "queue_timeout"),
+    (RateLimited, 429, "rate_limited"),
     (Overloaded, 429, "overloaded"),
     (BackendTimeout, 504, "backend_timeout"),
     (BackendUnavailable, 503, "backend_unavailable"),

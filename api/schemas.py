@@ -204,7 +204,8 @@ class ErrorOut(BaseModel):
 
 _MEANING = {400: "Malformed request", 401: "Missing or invalid API key", 404: "No such document",
             413: "Body over BYLINE_MAX_UPLOAD_BYTES", 415: "Unsupported content type",
-            422: "Invalid input", 429: "Too many answers in flight (see Retry-After)",
+            422: "Invalid input",
+            429: "Too many answers in flight, or over this client's rate limit (see Retry-After)",
             503: "A backend, the model or an answer slot is unavailable", 504: "A backend timed out"}
 
 

@@ -11,6 +11,7 @@ from api.app import create_app
 from api.deps import get_retriever
 from api.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType, describe
 from api.limits import QueueTimeout
+from api.ratelimit import RateLimited
 from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, BylineError, InvalidInput,
                         ModelError, NotFound, Overloaded, PayloadTooLarge)
 from tests.api.conftest import LOCAL
@@ -25,6 +26,7 @@ from tests.api.conftest import LOCAL
     (NotFound("no document with id 'x'"), 404, "not_found", {}),
     (Overloaded("busy", retry_after=7), 429, "overloaded", {"Retry-After": "7"}),
     (QueueTimeout("waited", retry_after=0), 503, "queue_timeout", {"Retry-After": "1"}),
+    (RateLimited("too many searches", retry_after=12), 429, "rate_limited", {"Retry-After": "12"}),
     (Unauthorized("no key"), 401, "unauthorized", {"WWW-Authenticate": 'Bearer realm="byline"'}),
     (Forbidden("not from there"), 403, "forbidden", {}),
 ])
