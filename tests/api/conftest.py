@@ -26,13 +26,16 @@ LOCAL = "http://127.0.0.1"  # TestClient base URL: the app sees a loopback serve
 class ScriptedLLM:
     """Echoes the first sentence of passage [1] of its prompt, cited [1], a word at a time.
 
-    `delay_s` sleeps before each word (a slow model); `fail` is raised before word
-    number `fail_after` (0: before any output)."""
+    `delay_s` sleeps before each word (a slow model), or `first_delay_s` before the first
+    when it is given (a model reading its prompt); `fail` is raised before word number
+    `fail_after` (0: before any output)."""
 
     model = "scripted"
 
-    def __init__(self, delay_s: float = 0.0, fail: Exception | None = None, fail_after: int = 0):
+    def __init__(self, delay_s: float = 0.0, fail: Exception | None = None, fail_after: int = 0,
+                 first_delay_s: float = 0.0):
         self.delay_s, self.fail, self.fail_after = delay_s, fail, fail_after
+        self.first_delay_s = first_delay_s
         self.calls = 0
         self.words_sent = 0
 
@@ -43,7 +46,7 @@ class ScriptedLLM:
         for n, word in enumerate(f"{sentence} [1].".split(" ")):
             if self.fail is not None and n == self.fail_after:
                 raise self.fail
-            time.sleep(self.delay_s)
+            time.sleep(self.first_delay_s if n == 0 and self.first_delay_s else self.delay_s)
             self.words_sent += 1
             yield word if n == 0 else f" {word}"
 
