@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from rag.errors import BackendTimeout, BackendUnavailable, ModelError
+from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput, ModelError
 from rag.llm import OpenAICompatibleLLM
 from tests.api.conftest import LOCAL, without_model
 from tests.conftest import SEED_FILE
@@ -210,3 +210,52 @@ def test_a_broken_model_is_loaded_once_not_on_every_request(settings, embedder, 
             assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
         assert client.get("/readyz").status_code == 503
     assert len(calls) == 1  # remembered for BYLINE_MODEL_RETRY_S, not re-tried per request
+
+
+class WordTokenLlama:
+    """Stands in for llama_cpp.Llama (no model loaded): a token per word; replies "Unknown."."""
+
+    def __init__(self, model_path, n_ctx, **kwargs):
+        self.n_ctx = n_ctx
+
+    def tokenize(self, data: bytes, add_bos: bool = False, special: bool = False) -> list[int]:
+        return list(range(len(data.split())))
+
+    def create_chat_completion(self, messages, max_tokens, temperature, stream):
+        yield {"choices": [{"delta": {"content": "Unknown."}}]}
+
+
+@pytest.fixture
+def local_backend(make_client, seeded, monkeypatch, tmp_path):
+    """The llama.cpp backend's own prompt check, over a stand-in for the model itself."""
+    import llama_cpp
+
+    from rag.llm import LlamaCppLLM
+
+    monkeypatch.setattr(llama_cpp, "Llama", WordTokenLlama)
+
+    def make(n_ctx: int):
+        seeded.__dict__.pop("answerer", None)  # rebuilt on the new llm
+        seeded.llm = LlamaCppLLM(tmp_path / "model.gguf", model="local", n_ctx=n_ctx)
+        return make_client()
+    return make
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_prompt_over_the_model_context_is_a_clear_422(local_backend, stream):
+    client = local_backend(n_ctx=512)
+    long_question = "What did NATO's Secretary General say " + "about Ukraine and the alliance " * 60 + "?"
+    r = client.post("/v1/answer", json={"question": long_question, "top_k": 20, "stream": stream})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text
+    assert "exceeds the model context of 512" in r.json()["error"]["message"]
+    assert "smaller top_k" in r.json()["error"]["message"]
+    r = client.post("/v1/answer", json={"question": "Who leads NATO?", "top_k": 1, "stream": stream})
+    assert r.status_code == 200  # a prompt that fits goes through, and the slot was given back
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_invalid_input_from_the_model_is_422_in_json_and_in_streams(client, llm, stream):
+    llm.fail = InvalidInput("prompt of ~3000 tokens plus 200 answer tokens exceeds the model context of 2048; "
+                            "ask with a smaller top_k")
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
+    assert r.status_code == 422 and r.json() == {"error": {"code": "invalid_input", "message": str(llm.fail)}}
