@@ -59,12 +59,28 @@ class Components:
         self._locks: dict[str, threading.RLock] = {}
         self._locks_lock = threading.Lock()
         self._failed: dict[str, tuple[float, BaseException]] = {}  # part -> (retry after, error)
+        self._building: set[str] = set()
 
     def state(self, name: str) -> PartState:
-        """Whether a part is built ("ok"), failed to build lately ("unavailable") or neither yet."""
+        """The part's state: ok (built), unavailable (its last build failed) or loading (not yet built)."""
         if name in self.__dict__:
             return "ok"
-        return "unavailable" if name in self._failed else "loading"
+        return "unavailable" if name in self._failed and name not in self._building else "loading"
+
+    def warm(self, name: str) -> None:
+        """Build a part in a background thread, unless it is built, being built or failed lately
+        (a readiness probe calls this, so a model that failed at start-up is tried again even
+        when no request reaches an unready server)."""
+        retry_at, _ = self._failed.get(name, (0.0, None))
+        if name in self.__dict__ or name in self._building or self._clock() < retry_at:
+            return
+        threading.Thread(target=self._build_quietly, args=(name,), name=f"build-{name}", daemon=True).start()
+
+    def _build_quietly(self, name: str) -> None:
+        try:
+            getattr(self, name)
+        except Exception:
+            pass  # remembered in _failed (models) or tried again on next use
 
     def _build(self, p: part):
         with self._lock(p.name):
@@ -73,6 +89,7 @@ class Components:
             retry_at, error = self._failed.get(p.name, (0.0, None))
             if error is not None and self._clock() < retry_at:
                 raise copy.copy(error).with_traceback(None)
+            self._building.add(p.name)
             try:
                 value = p.build(self)
             except Exception as e:
@@ -82,6 +99,8 @@ class Components:
                     e = ModelError(f"could not load the {p.name}: {type(e).__name__}: {e}")
                 self._failed[p.name] = (self._clock() + self.settings.model_retry_s, e)
                 raise e from None
+            finally:
+                self._building.discard(p.name)
             self._failed.pop(p.name, None)
             self.__dict__[p.name] = value
             return value

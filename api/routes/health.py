@@ -26,6 +26,8 @@ async def healthz() -> dict:
 @router.get("/readyz", response_model=Ready, summary="Readiness: the store, the embedder and the model",
             responses={503: {"model": Ready, "description": "Some part is not ready (see `parts`)"}})
 def readyz(request: Request, components: ComponentsDep) -> JSONResponse:
+    for model in ("embedder", "llm"):
+        components.warm(model)  # one that failed is tried again (in the background) once its back-off is over
     store, documents = store_state(components, request.state.request_id)
     parts = {"store": store, "embedder": components.state("embedder"), "model": components.state("llm")}
     ready = all(state == "ok" for state in parts.values())

@@ -119,3 +119,37 @@ def test_parts_can_still_be_replaced_before_use(tmp_path):
     components = Components(Settings(data_dir=tmp_path / "data"))
     components.llm = "fake"
     assert components.llm == "fake" and components.state("llm") == "ok"
+
+
+def test_warm_retries_a_failed_model_in_the_background_once_its_back_off_is_over(tmp_path, monkeypatch):
+    fail, release = threading.Event(), threading.Event()
+    fail.set()
+
+    def loader(path, **kwargs):
+        if fail.is_set():
+            raise ValueError("cannot map the file")
+        release.wait(5)  # a slow load: "loading" meanwhile
+        return SlowModel(path)
+
+    monkeypatch.setattr(rag.components, "ensure_gguf", lambda cache_dir: tmp_path / "m.gguf")
+    monkeypatch.setattr(rag.components, "LlamaCppLLM", loader)
+    clock = Clock()
+    components = Components(Settings(data_dir=tmp_path / "data", model_retry_s=30), clock=clock)
+    components.warm("llm")
+    wait_for(lambda: components.state("llm") == "unavailable")
+    fail.clear()
+    components.warm("llm")  # within the back-off: nothing happens
+    time.sleep(0.2)
+    assert components.state("llm") == "unavailable"
+    clock.now += 31
+    components.warm("llm")
+    wait_for(lambda: components.state("llm") == "loading")
+    release.set()
+    wait_for(lambda: components.state("llm") == "ok")
+
+
+def wait_for(condition, timeout_s: float = 5) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.components import Components
+from rag.errors import ModelError
 from tests.api.conftest import LOCAL, ScriptedLLM, without_model
 from tests.processes import free_port
 
@@ -46,3 +47,32 @@ def test_model_not_loaded_is_not_ready_and_says_no_more(settings, embedder, capl
         "ready": False, "parts": {"store": "ok", "embedder": "ok", "model": "unavailable"},
         "model": None, "documents": 0}
     assert "/srv/models/q.gguf" in caplog.text  # logged at start-up, for the operator
+
+
+def test_a_model_that_failed_at_start_up_is_retried_by_the_probe_after_its_back_off(settings, embedder, monkeypatch):
+    import time
+
+    import rag.components
+
+    clock = [1000.0]
+    broken = [True]
+
+    def load(cache_dir):
+        if broken[0]:
+            raise ModelError(f"model file missing: {cache_dir}/q.gguf")
+        return ScriptedLLM()
+
+    monkeypatch.setattr(rag.components, "ensure_gguf", lambda cache_dir: cache_dir)
+    monkeypatch.setattr(rag.components, "LlamaCppLLM", lambda path, **kwargs: load(path))
+    components = Components(settings, clock=lambda: clock[0])
+    components.embedder = embedder
+    with TestClient(create_app(settings, components=components), base_url=LOCAL) as client:
+        assert client.get("/readyz").json()["parts"]["model"] == "unavailable"
+        broken[0] = False  # the operator fixed it; nobody asks a question (an unready server gets no traffic)
+        assert client.get("/readyz").json()["parts"]["model"] == "unavailable"  # still within the back-off
+        clock[0] += settings.model_retry_s + 1
+        deadline = time.monotonic() + 10
+        while (r := client.get("/readyz")).status_code != 200:
+            assert time.monotonic() < deadline, r.json()
+            time.sleep(0.05)
+        assert r.json()["parts"]["model"] == "ok" and r.json()["model"] == "scripted"
