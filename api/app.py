@@ -15,10 +15,11 @@ import anyio
 from fastapi import FastAPI
 
 from api import errors
-from api.auth import ApiKey
+from api.auth import ApiKey, serves_only_loopback
 from api.limits import AnswerGate
-from api.middleware import BodyLimit, RequestContext
+from api.middleware import BodyLimit, LoopbackOnly, RequestContext
 from api.openapi import state_limits
+from api.ratelimit import RateLimiter
 from api.routes import answer, documents, health, search
 from rag.components import Components
 from rag.settings import Settings
@@ -60,10 +61,15 @@ def create_app(settings: Settings, *, components: Components | None = None) -> F
                                 settings.answer_queue_timeout_s)
     # searches at once: embedding is CPU-bound, so more threads than cores only add latency
     app.state.search_limiter = anyio.CapacityLimiter(SEARCH_THREADS)
+    app.state.upload_limiter = anyio.CapacityLimiter(settings.upload_concurrency)  # uploads embedded at once
+    app.state.rate_limits = {"search": RateLimiter("searches", settings.search_rate_per_min),
+                             "upload": RateLimiter("uploads", settings.upload_rate_per_min)}
     app.state.startup_errors = {}
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
-    app.add_middleware(RequestContext)  # outermost: sees every response, including 413s
+    if serves_only_loopback(settings):  # refuses before reading a body
+        app.add_middleware(LoopbackOnly)
+    app.add_middleware(RequestContext)  # outermost: sees every response, including 403s and 413s
     auth = [ApiKey] if settings.api_key_list else []  # the spec claims security only when it is on
     for module in (answer, search, documents):
         app.include_router(module.router, prefix="/v1", dependencies=auth)

@@ -15,6 +15,7 @@ import anyio
 from fastapi import Depends, Request
 
 from api.limits import AnswerGate
+from api.ratelimit import RateLimiter
 from rag.answer import Answerer
 from rag.components import Components
 from rag.ingest import Ingester
@@ -39,10 +40,20 @@ async def get_search_limiter(request: Request) -> anyio.CapacityLimiter:
     return request.app.state.search_limiter
 
 
+async def get_upload_limiter(request: Request) -> anyio.CapacityLimiter:
+    return request.app.state.upload_limiter
+
+
+async def get_rate_limits(request: Request) -> dict[str, RateLimiter]:
+    return request.app.state.rate_limits
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ComponentsDep = Annotated[Components, Depends(get_components)]
 GateDep = Annotated[AnswerGate, Depends(get_gate)]
 SearchLimiterDep = Annotated[anyio.CapacityLimiter, Depends(get_search_limiter)]
+UploadLimiterDep = Annotated[anyio.CapacityLimiter, Depends(get_upload_limiter)]
+RateLimitsDep = Annotated[dict[str, RateLimiter], Depends(get_rate_limits)]
 
 
 def get_store(components: ComponentsDep) -> ChromaStore:

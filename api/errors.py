@@ -3,12 +3,19 @@
 Every error body is `{"error": {"code": "...", "message": "..."}}`. The `rag` exception
 tree maps to status codes in `STATUS` (most specific class first), transport errors of
 the Chroma HTTP client in `FOREIGN`; FastAPI's request validation and Starlette's HTTP
-errors get the same shape. Anything else is a bug: the request-context middleware logs
-it with the request id and answers a 500 that names only that id.
+errors get the same shape.
+
+What the client reads is meant for the client: the message of a 4xx error (and of an
+Overloaded 429/503, which we word ourselves) says what to change. A server-side failure
+(model, backend, bug) gets a fixed message for its code that says what to do next, plus
+the request id; its detail (paths, URLs, library messages) goes only to the log, under
+that request id. Unexpected exceptions are logged with their traceback by the
+request-context middleware, which answers a 500 that names only the request id.
 """
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 
 import httpx
@@ -18,12 +25,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.limits import QueueTimeout
+from api.ratelimit import RateLimited
 from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, BylineError, InvalidInput,
                         ModelError, NotFound, Overloaded, PayloadTooLarge)
 
 
 class Unauthorized(BylineError):
     """No API key, or not one of the configured keys."""
+
+
+class Forbidden(BylineError):
+    """Not served to this caller at all (a request from beyond loopback to a server without keys)."""
 
 
 class BadRequest(InvalidInput):
@@ -36,6 +48,7 @@ class UnsupportedMediaType(InvalidInput):
 
 STATUS: list[tuple[type[BaseException], int, str]] = [
     (Unauthorized, 401, "unauthorized"),
+    (Forbidden, 403, "forbidden"),
     (BadRequest, 400, "bad_request"),
     (UnsupportedMediaType, 415, "unsupported_media_type"),
     (PayloadTooLarge, 413, "payload_too_large"),
@@ -43,6 +56,7 @@ STATUS: list[tuple[type[BaseException], int, str]] = [
     (ArticleReadError, 422, "unreadable_article"),
     (NotFound, 404, "not_found"),
     (QueueTimeout, 503, "queue_timeout"),
+    (RateLimited, 429, "rate_limited"),
     (Overloaded, 429, "overloaded"),
     (BackendTimeout, 504, "backend_timeout"),
     (BackendUnavailable, 503, "backend_unavailable"),
@@ -56,22 +70,59 @@ FOREIGN: list[tuple[type[BaseException], int, str]] = [
 ]
 INTERNAL = (500, "internal_error")
 
+log = logging.getLogger("byline.error")
+# The module that raised a backend error says which backend it was (no message text needed).
+BACKENDS = {"rag.llm": "the model endpoint", "rag.embedding": "the embedding endpoint",
+            "rag.store": "the document store"}
+HIDDEN = {  # code -> what the client reads instead of the exception's text
+    "model_unavailable": "the model could not be loaded; try again later, or ask the operator to check "
+                         "the server log",
+    "backend_unavailable": "{backend} is unavailable; try again later",
+    "backend_timeout": "{backend} did not answer in time; try again later",
+    "internal_error": "internal error; quote the request id when reporting it",
+}
+
 
 def describe(exc: BaseException, request_id: str = "") -> tuple[int, dict, dict[str, str]]:
-    """(status, error body, extra headers) for an exception; unknown ones say nothing inside."""
+    """(status, error body, extra headers) for an exception; nothing internal in the body."""
     status, code = next(((s, c) for cls, s, c in STATUS + FOREIGN if isinstance(exc, cls)), INTERNAL)
-    if isinstance(exc, BylineError):
+    if speaks_for_itself(exc, status):
         message = str(exc) or code.replace("_", " ")
-    elif status != 500:
-        message = f"a backend (the Chroma server) failed: {exc or type(exc).__name__}"
     else:
-        message = f"internal error; quote request id {request_id} when reporting it"
+        message = HIDDEN.get(code, HIDDEN["internal_error"]).format(backend=backend_of(exc))
+        message += f"; request id {request_id}" if request_id else ""
     headers: dict[str, str] = {}
     if isinstance(exc, Overloaded):
         headers["Retry-After"] = str(max(1, int(exc.retry_after)))
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = 'Bearer realm="byline"'
     return status, error_body(code, message), headers
+
+
+def speaks_for_itself(exc: BaseException, status: int) -> bool:
+    """Whether the exception's own message is for the client (the rest is for the log)."""
+    return isinstance(exc, BylineError) and (status < 500 or isinstance(exc, Overloaded))
+
+
+def backend_of(exc: BaseException) -> str:
+    """Which backend failed ("the document store", ...), from the innermost rag module that raised."""
+    name, tb = "a backend", exc.__traceback__
+    while tb is not None:
+        name = BACKENDS.get(tb.tb_frame.f_globals.get("__name__"), name)
+        tb = tb.tb_next
+    return name
+
+
+def report(exc: BaseException, request_id: str = "") -> tuple[int, dict, dict[str, str]]:
+    """describe(), and log under the request id what the client is not told."""
+    status, body, headers = describe(exc, request_id)
+    if not speaks_for_itself(exc, status):
+        extra = {"request_id": request_id, "status": status}
+        if status == 500:
+            log.error("internal error", exc_info=exc, extra=extra)
+        else:
+            log.warning("%s: %s: %s", body["error"]["code"], type(exc).__name__, exc, extra=extra)
+    return status, body, headers
 
 
 def error_body(code: str, message: str) -> dict:
@@ -101,7 +152,8 @@ def install(app: FastAPI) -> None:
     """Register the handlers on the app (BylineError, validation errors, HTTP errors)."""
 
     async def on_byline(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(exc, getattr(request.state, "request_id", ""))
+        status, body, headers = report(exc, getattr(request.state, "request_id", ""))
+        return JSONResponse(body, status_code=status, headers=headers)
 
     async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         status, code, message = _validation_message(exc)

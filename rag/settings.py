@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, ge=0, le=10)
     max_answer_tokens: int = Field(200, ge=16, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
+    model_retry_s: float = Field(30.0, ge=0)  # a model that failed to load is not tried again sooner
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("BYLINE_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
@@ -66,6 +67,9 @@ class Settings(BaseSettings):
     answer_concurrency: int = Field(1, ge=1)  # answers generated at once
     answer_queue: int = Field(4, ge=0)  # answers allowed to wait for a slot; more get 429
     answer_queue_timeout_s: float = Field(60.0, gt=0)  # longest wait for a slot before 503
+    search_rate_per_min: int = Field(600, ge=0)  # searches a client (key, or address) may make; 0: no limit
+    upload_rate_per_min: int = Field(60, ge=0)  # uploads a client may make; 0: no limit
+    upload_concurrency: int = Field(1, ge=1)  # uploads embedded at once; the others wait their turn
 
     @property
     def api_key_list(self) -> list[str]:

@@ -1,16 +1,21 @@
-"""POST /v1/answer: a cited answer as JSON, or as Server-Sent Events while it is written."""
+"""POST /v1/answer: a cited answer as JSON, or as Server-Sent Events while it is written.
+
+Both run as a ThreadedAnswer that owns its answer slot. Until the first token (streams)
+or the answer (JSON), the request also watches its client: one that hangs up while
+queued gives up its place, and one that hangs up while the model is still reading the
+prompt cancels the job, which frees the slot at the model's first word."""
 
 from __future__ import annotations
 
 from functools import partial
 
-import anyio
-from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Request, Response
 
 from api.deps import AnswererDep, GateDep, SettingsDep
+from api.disconnect import CLIENT_GONE, unless_gone
+from api.limits import AnswerGate
 from api.schemas import AnswerOut, AnswerRequest, error_responses
-from api.sse import OPENAPI_CONTENT, ThreadedAnswer, answer_events
+from api.sse import OPENAPI_CONTENT, AnswerStream, Event, ThreadedAnswer
 from api.validation import check_text, check_top_k, to_filters
 
 router = APIRouter(tags=["answer"])
@@ -32,10 +37,21 @@ async def answer(body: AnswerRequest, request: Request, answerer: AnswererDep, g
                  settings: SettingsDep):
     run = partial(answerer.run, check_text(body.question, settings),
                   top_k=check_top_k(body.top_k, settings), filters=to_filters(body.filters))
-    if not wants_stream(body, request):
-        async with gate.slot():
-            result = await anyio.to_thread.run_sync(run)
-        return result.to_dict()
+    stream = wants_stream(body, request)
+    started = await unless_gone(request, partial(start, gate, run, stream))
+    if started is None:
+        return Response(status_code=CLIENT_GONE)
+    job, (kind, value) = started
+    if kind == "error":  # before the first token: a real status code, even for a stream
+        raise value
+    if not stream:
+        return value.to_dict()
+    return AnswerStream(job, (kind, value), request.state.request_id)
+
+
+async def start(gate: AnswerGate, run, stream: bool) -> tuple[ThreadedAnswer, Event]:
+    """Take a slot (queued if need be), start the job, and wait for its first token (streams)
+    or its outcome; cancelled on the way, it cancels the job."""
     release = await gate.acquire()
     try:
         job = ThreadedAnswer(lambda on_token: run(on_token=on_token))
@@ -43,9 +59,8 @@ async def answer(body: AnswerRequest, request: Request, answerer: AnswererDep, g
     except BaseException:
         release()
         raise
-    first = await job.next()  # errors before the first token still get a real status code
-    if first[0] == "error":
-        raise first[1]
-    return StreamingResponse(answer_events(job, first, request.state.request_id),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    try:
+        return job, await (job.next() if stream else job.outcome())
+    except BaseException:
+        job.cancel()
+        raise

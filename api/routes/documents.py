@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import IngesterDep, StoreDep
+from api.auth import rate_limited
+from api.deps import IngesterDep, StoreDep, UploadLimiterDep
 from api.schemas import ArticleIn, Deleted, DocumentOut, DocumentPage, IngestOut, PageQuery, error_responses
 from api.uploads import read_upload
 from rag.dates import iso_date
@@ -26,11 +27,13 @@ UPLOAD_BODY = {"required": True, "content": {
 
 @router.post("", response_model=IngestOut, openapi_extra={"requestBody": UPLOAD_BODY},
              summary="Add or update articles (re-uploading the same content changes nothing)",
+             dependencies=[rate_limited("upload")],
              responses={201: {"model": IngestOut, "description": "At least one article was new"},
-                        **error_responses(400, 401, 413, 415, 422, 503, 504)})
-async def upload(request: Request, response: Response, ingester: IngesterDep) -> dict:
+                        **error_responses(400, 401, 413, 415, 422, 429, 503, 504)})
+async def upload(request: Request, response: Response, ingester: IngesterDep, limiter: UploadLimiterDep) -> dict:
     articles = await read_upload(request)
-    report = await run_in_threadpool(ingester.add_articles, articles)
+    # embedding is CPU-bound: at most BYLINE_UPLOAD_CONCURRENCY uploads at once, the rest wait their turn
+    report = await anyio.to_thread.run_sync(ingester.add_articles, articles, limiter=limiter)
     response.status_code = 201 if report.added else 200
     return {"added": report.added, "updated": report.updated, "unchanged": report.unchanged,
             "removed": report.removed, "failed": [{"path": p, "reason": r} for p, r in report.failed],

@@ -7,6 +7,7 @@ from functools import partial
 import anyio
 from fastapi import APIRouter
 
+from api.auth import rate_limited
 from api.deps import RetrieverDep, SearchLimiterDep, SettingsDep
 from api.schemas import SearchOut, SearchRequest, error_responses
 from api.validation import check_text, check_top_k, to_filters
@@ -16,7 +17,7 @@ router = APIRouter(tags=["search"])
 
 
 @router.post("/search", response_model=SearchOut, summary="Find the passages that match a query",
-             responses=error_responses(400, 401, 413, 422, 503, 504))
+             dependencies=[rate_limited("search")], responses=error_responses(400, 401, 413, 422, 429, 503, 504))
 async def search(body: SearchRequest, retriever: RetrieverDep, settings: SettingsDep,
                  limiter: SearchLimiterDep) -> dict:
     retrieve = partial(retriever.retrieve, check_text(body.query, settings, "query"),

@@ -14,22 +14,28 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from rag.components import Components
+from rag.components import Components, part
 from rag.settings import Settings
 from tests.conftest import SEEDS
 from tests.processes import free_port
 
 
+LOCAL = "http://127.0.0.1"  # TestClient base URL: the app sees a loopback server address
+
+
 class ScriptedLLM:
     """Echoes the first sentence of passage [1] of its prompt, cited [1], a word at a time.
 
-    `delay_s` sleeps before each word (a slow model); `fail` is raised before word
-    number `fail_after` (0: before any output)."""
+    `delay_s` sleeps before each word (a slow model), or `first_delay_s` before the first
+    when it is given (a model reading its prompt); `fail` is raised before word number
+    `fail_after` (0: before any output)."""
 
     model = "scripted"
 
-    def __init__(self, delay_s: float = 0.0, fail: Exception | None = None, fail_after: int = 0):
+    def __init__(self, delay_s: float = 0.0, fail: Exception | None = None, fail_after: int = 0,
+                 first_delay_s: float = 0.0):
         self.delay_s, self.fail, self.fail_after = delay_s, fail, fail_after
+        self.first_delay_s = first_delay_s
         self.calls = 0
         self.words_sent = 0
 
@@ -40,7 +46,7 @@ class ScriptedLLM:
         for n, word in enumerate(f"{sentence} [1].".split(" ")):
             if self.fail is not None and n == self.fail_after:
                 raise self.fail
-            time.sleep(self.delay_s)
+            time.sleep(self.first_delay_s if n == 0 and self.first_delay_s else self.delay_s)
             self.words_sent += 1
             yield word if n == 0 else f" {word}"
 
@@ -70,7 +76,7 @@ def make_client(settings, api_components):
 
     def make(**overrides) -> TestClient:
         app = create_app(settings.model_copy(update=overrides), components=api_components)
-        client = TestClient(app, raise_server_exceptions=False)
+        client = TestClient(app, base_url=LOCAL, raise_server_exceptions=False)
         started.append(client.__enter__())
         return client
 
@@ -87,7 +93,7 @@ def client(make_client, seeded) -> TestClient:
 def without_model(settings, embedder, error: Exception) -> Components:
     """Real store and embedder, but building the LLM raises `error` (a missing or broken model)."""
     class NoModel(Components):
-        @property
+        @part(model=True)
         def llm(self):
             raise error
 
@@ -102,7 +108,7 @@ def seeded_client(data_dir, embedder, **overrides):
     components = Components(Settings(data_dir=data_dir, seeds_dir=SEEDS, **overrides))
     components.embedder, components.llm = embedder, ScriptedLLM()
     components.ingester.run([SEEDS])
-    with TestClient(create_app(components.settings, components=components),
+    with TestClient(create_app(components.settings, components=components), base_url=LOCAL,
                     raise_server_exceptions=False) as client:
         yield client, components.llm
 
@@ -115,9 +121,10 @@ def shared(tmp_path_factory, embedder):
 
 
 @contextmanager
-def server_in_thread(app):
-    """A real uvicorn server on a loopback port, in this process; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+def server_in_thread(app, host: str = "127.0.0.1"):
+    """A real uvicorn server on a free port (loopback unless `host` says otherwise), in this
+    process; yields its loopback base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -7,12 +7,13 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.deps import get_retriever
 from rag.types import Passage
+from tests.api.conftest import LOCAL
 
 
 def test_lifespan_builds_the_heavy_parts_once_before_requests(settings, api_components):
     app = create_app(settings, components=api_components)
     assert "store" not in vars(api_components)  # nothing heavy happens in create_app
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         assert {"embedder", "store", "retriever", "llm", "answerer"} <= set(vars(api_components))
         store = api_components.store
         client.post("/v1/search", json={"query": "NATO"})
@@ -26,7 +27,7 @@ def test_dependencies_can_be_overridden(settings, api_components):
 
     app = create_app(settings, components=api_components)
     app.dependency_overrides[get_retriever] = OnePassage
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         got = client.post("/v1/search", json={"query": "tea"}).json()
     assert got["results"][0]["text"] == "about tea" and got["results"][0]["doc_id"] == "x"
 

@@ -3,6 +3,8 @@ uvicorn server with a slow scripted LLM (mechanics; no real model)."""
 
 from __future__ import annotations
 
+import json
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -169,3 +171,50 @@ def test_a_client_leaving_a_stream_stops_generation_and_frees_the_slot(slow_serv
         assert answer.status_code == 200
         total_words = len(answer.json()["sentences"][0]["text"].split()) + 1
         assert llm.words_sent < 2 * total_words  # the first answer was cut short
+
+
+def hang_up_after_sending(base: str, body: dict, wait_s: float) -> None:
+    """Send a request on a raw connection, wait, then close it without reading anything."""
+    host, port = base.removeprefix("http://").split(":")
+    data = json.dumps(body).encode()
+    with socket.create_connection((host, int(port))) as s:
+        s.sendall(b"POST /v1/answer HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: %d\r\n\r\n%s" % (host.encode(), len(data), data))
+        time.sleep(wait_s)
+
+
+def first_served_within(base: str, body: dict, seconds: float) -> float | None:
+    """Seconds until an answer request gets a slot (200), or None if it kept getting 429."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        with httpx.stream("POST", f"{base}/v1/answer", json={**body, "stream": True}, timeout=30) as r:
+            if r.status_code == 200:
+                return time.monotonic() - started
+            assert r.status_code == 429
+        time.sleep(0.1)
+    return None
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_a_client_leaving_before_the_first_token_frees_the_slot(slow_server, stream):
+    # the model reads its prompt for 1 s, then writes a word every 3 s: 10 s or more an answer
+    llm = ScriptedLLM(first_delay_s=1.0, delay_s=3.0)
+    with slow_server(llm, queue=0, timeout_s=30) as base:
+        hang_up_after_sending(base, {**QUESTION, "stream": stream}, wait_s=0.5)
+        # the slot is free from the first word on (t = 1 s); the next answer's first word comes 1 s later
+        waited = first_served_within(base, QUESTION, seconds=3)
+        assert waited is not None, "the slot stayed taken by a client that had left"
+        assert llm.calls == 2 and llm.words_sent <= 3  # the first answer stopped at its first word
+
+
+def test_a_client_leaving_the_queue_gives_up_its_place(slow_server):
+    llm = ScriptedLLM(first_delay_s=1.0, delay_s=0.05)  # ~1.2 s an answer
+    with slow_server(llm, queue=1, timeout_s=30) as base:
+        with ThreadPoolExecutor(1) as pool:
+            busy = pool.submit(httpx.post, f"{base}/v1/answer", json=QUESTION, timeout=60)
+            time.sleep(0.4)  # the first request holds the slot
+            hang_up_after_sending(base, QUESTION, wait_s=0.3)  # queued, then gone
+            time.sleep(0.2)
+            assert busy.result().status_code == 200
+        assert httpx.post(f"{base}/v1/answer", json=QUESTION, timeout=60).status_code == 200
+        assert llm.calls == 2  # the queued request of the client that left never generated

@@ -8,7 +8,7 @@ import time
 
 import anyio
 
-from api.sse import Cancelled, ThreadedAnswer, answer_events, sse
+from api.sse import AnswerStream, Cancelled, ThreadedAnswer, answer_events, sse
 from rag.errors import BackendTimeout
 from rag.types import Answer
 
@@ -83,6 +83,39 @@ def test_cancel_makes_the_next_token_stop_the_worker():
         await events.__anext__()
         await events.aclose()  # what Starlette does when the client disconnects
         with anyio.fail_after(5):
+            await released.wait()
+
+    anyio.run(main)
+    assert stopped.is_set()
+
+
+def test_a_stream_whose_client_left_before_it_began_still_stops_its_job():
+    stopped = threading.Event()
+
+    def run(on_token):
+        try:
+            for _ in range(500):  # ~5 s if nobody stops it
+                on_token("x")
+                time.sleep(0.01)
+        except Cancelled:
+            stopped.set()
+            raise
+        return an_answer()
+
+    async def main():
+        released = anyio.Event()
+        job = ThreadedAnswer(run)
+        job.start(released.set)
+        response = AnswerStream(job, await job.next(), "rid")
+
+        async def receive():
+            return {"type": "http.disconnect"}  # gone already: Starlette cancels the body unread
+
+        async def send(message):
+            await anyio.sleep(0)  # a real server yields here: the cancellation lands before the body
+
+        await response({"type": "http", "asgi": {"spec_version": "2.3"}}, receive, send)
+        with anyio.fail_after(2):
             await released.wait()
 
     anyio.run(main)

@@ -34,3 +34,11 @@ def test_assemble_refuses_a_wrong_hash_and_leaves_nothing(tmp_path):
 def test_assemble_names_missing_parts(tmp_path):
     with pytest.raises(ModelError, match="missing"):
         assemble([tmp_path / "nope.bin"], tmp_path / "m.gguf", "0" * 64)
+
+
+def test_a_cache_dir_that_is_not_a_directory_is_a_model_error(tmp_path):
+    ps = parts(tmp_path, b"abc")
+    cache = tmp_path / "cache"
+    cache.write_text("a file, not a directory")
+    with pytest.raises(ModelError, match="BYLINE_CACHE_DIR"):
+        assemble(ps, cache / "m.gguf", hashlib.sha256(b"abc").hexdigest())

@@ -8,9 +8,9 @@ import socket
 
 import pytest
 
-from rag.errors import BackendTimeout, BackendUnavailable, ModelError
+from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput, ModelError
 from rag.llm import OpenAICompatibleLLM
-from tests.api.conftest import without_model
+from tests.api.conftest import LOCAL, without_model
 from tests.conftest import SEED_FILE
 from tests.processes import free_port
 
@@ -114,16 +114,22 @@ def test_malformed_json_is_400(shared):
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
 
 
-@pytest.mark.parametrize("error,status,code", [
-    (BackendUnavailable("cannot reach the LLM endpoint: connection refused"), 503, "backend_unavailable"),
-    (BackendTimeout("the LLM endpoint did not answer in time"), 504, "backend_timeout"),
-    (ModelError("model file missing: /x.gguf"), 503, "model_unavailable"),
+@pytest.mark.parametrize("error,status,code,message", [
+    (BackendUnavailable("cannot reach the LLM endpoint at http://10.0.0.7:8080/v1: connection refused"), 503,
+     "backend_unavailable", "a backend is unavailable; try again later"),
+    (BackendTimeout("the LLM endpoint http://10.0.0.7:8080/v1 did not answer in time"), 504, "backend_timeout",
+     "a backend did not answer in time; try again later"),
+    (ModelError("model file missing: /home/byline/.cache/x.gguf"), 503, "model_unavailable",
+     "the model could not be loaded; try again later, or ask the operator to check the server log"),
 ])
 @pytest.mark.parametrize("stream", [False, True])
-def test_llm_failure_before_output_gets_its_status(client, llm, error, status, code, stream):
+def test_llm_failure_before_output_gets_its_status_and_a_message_without_internals(
+        client, llm, caplog, error, status, code, message, stream):
     llm.fail = error
-    r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
-    assert r.status_code == status and r.json() == {"error": {"code": code, "message": str(error)}}
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream}, headers={"X-Request-ID": "rq-7"})
+    assert r.status_code == status and r.json() == {"error": {"code": code, "message": f"{message}; request id rq-7"}}
+    logged = [rec for rec in caplog.records if getattr(rec, "request_id", None) == "rq-7" and rec.name == "byline.error"]
+    assert any(str(error) in rec.getMessage() for rec in logged)  # the operator still gets the detail
 
 
 def test_failure_mid_stream_is_an_error_event(client, llm):
@@ -132,8 +138,8 @@ def test_failure_mid_stream_is_an_error_event(client, llm):
     assert r.status_code == 200
     got = events(r.text)
     assert [k for k, _ in got] == ["token"] * 3 + ["error"]
-    assert got[-1][1] == {"error": {"code": "backend_timeout", "message": "the LLM endpoint did not answer in time"},
-                          "status": 504}
+    assert got[-1][1]["status"] == 504 and got[-1][1]["error"]["code"] == "backend_timeout"
+    assert got[-1][1]["error"]["message"].startswith("a backend did not answer in time; try again later")
 
 
 def test_unexpected_failure_mid_stream_hides_internals(client, llm, caplog):
@@ -157,7 +163,9 @@ def test_llm_endpoint_down_is_503_and_search_keeps_working(openai_llm_client):
     client = openai_llm_client(f"http://127.0.0.1:{free_port()}/v1")  # nothing listens there
     for stream in (False, True):
         r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
-        assert r.status_code == 503 and "cannot reach the LLM endpoint" in r.json()["error"]["message"]
+        assert r.status_code == 503 and r.json()["error"]["message"].startswith(
+            "the model endpoint is unavailable; try again later")
+        assert "127.0.0.1" not in r.text and "onnection" not in r.text
     r = client.post("/v1/search", json={"query": "NATO Secretary General"})
     assert r.status_code == 200 and r.json()["results"]
 
@@ -176,9 +184,79 @@ def test_model_that_cannot_load_is_503_but_search_works(settings, embedder):
     from fastapi.testclient import TestClient
 
     c = without_model(settings, embedder, ModelError("model file missing: /nowhere/model.gguf"))
-    with TestClient(create_app(settings, components=c)) as client:
+    with TestClient(create_app(settings, components=c), base_url=LOCAL) as client:
         r = client.post("/v1/answer", json={"question": QUESTION})
-        assert r.status_code == 503 and r.json()["error"] == {
-            "code": "model_unavailable", "message": "model file missing: /nowhere/model.gguf"}
+        assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
+        assert "nowhere" not in r.text and "could not be loaded" in r.text
         assert client.post("/v1/search", json={"query": "NATO"}).status_code == 200
         assert client.get("/readyz").status_code == 503
+
+
+def test_a_broken_model_is_loaded_once_not_on_every_request(settings, embedder, tmp_path, monkeypatch):
+    import rag.components
+    from api.app import create_app
+    from fastapi.testclient import TestClient
+    from rag.components import Components
+    from rag.model_files import ensure_gguf
+
+    calls = []
+    monkeypatch.setattr(rag.components, "ensure_gguf", lambda cache_dir: calls.append(1) or ensure_gguf(cache_dir))
+    (tmp_path / "cache").write_text("a file where the model cache dir should be")
+    components = Components(settings.model_copy(update={"cache_dir": tmp_path / "cache"}))
+    components.embedder = embedder
+    with TestClient(create_app(components.settings, components=components), base_url=LOCAL) as client:
+        assert len(calls) == 1  # the lifespan tried once
+        for stream in (False, True, False):
+            r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
+            assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
+        assert client.get("/readyz").status_code == 503
+    assert len(calls) == 1  # remembered for BYLINE_MODEL_RETRY_S, not re-tried per request
+
+
+class WordTokenLlama:
+    """Stands in for llama_cpp.Llama (no model loaded): a token per word; replies "Unknown."."""
+
+    def __init__(self, model_path, n_ctx, **kwargs):
+        self.n_ctx = n_ctx
+
+    def tokenize(self, data: bytes, add_bos: bool = False, special: bool = False) -> list[int]:
+        return list(range(len(data.split())))
+
+    def create_chat_completion(self, messages, max_tokens, temperature, stream):
+        yield {"choices": [{"delta": {"content": "Unknown."}}]}
+
+
+@pytest.fixture
+def local_backend(make_client, seeded, monkeypatch, tmp_path):
+    """The llama.cpp backend's own prompt check, over a stand-in for the model itself."""
+    import llama_cpp
+
+    from rag.llm import LlamaCppLLM
+
+    monkeypatch.setattr(llama_cpp, "Llama", WordTokenLlama)
+
+    def make(n_ctx: int):
+        seeded.__dict__.pop("answerer", None)  # rebuilt on the new llm
+        seeded.llm = LlamaCppLLM(tmp_path / "model.gguf", model="local", n_ctx=n_ctx)
+        return make_client()
+    return make
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_prompt_over_the_model_context_is_a_clear_422(local_backend, stream):
+    client = local_backend(n_ctx=512)
+    long_question = "What did NATO's Secretary General say " + "about Ukraine and the alliance " * 60 + "?"
+    r = client.post("/v1/answer", json={"question": long_question, "top_k": 20, "stream": stream})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text
+    assert "exceeds the model context of 512" in r.json()["error"]["message"]
+    assert "smaller top_k" in r.json()["error"]["message"]
+    r = client.post("/v1/answer", json={"question": "Who leads NATO?", "top_k": 1, "stream": stream})
+    assert r.status_code == 200  # a prompt that fits goes through, and the slot was given back
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_invalid_input_from_the_model_is_422_in_json_and_in_streams(client, llm, stream):
+    llm.fail = InvalidInput("prompt of ~3000 tokens plus 200 answer tokens exceeds the model context of 2048; "
+                            "ask with a smaller top_k")
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
+    assert r.status_code == 422 and r.json() == {"error": {"code": "invalid_input", "message": str(llm.fail)}}

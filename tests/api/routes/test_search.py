@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.conftest import LOCAL
 from tests.conftest import SEED_FILE
 
 HIT_KEYS = {"rank", "doc_id", "chunk_id", "title", "source", "published", "text", "start", "end", "score"}
@@ -91,6 +92,6 @@ def test_searches_queue_for_the_search_threads_instead_of_piling_up(settings, ap
     limiter = anyio.CapacityLimiter(2)
     app.dependency_overrides[get_retriever] = SlowRetriever
     app.dependency_overrides[get_search_limiter] = lambda: limiter
-    with TestClient(app) as client, ThreadPoolExecutor(6) as pool:
+    with TestClient(app, base_url=LOCAL) as client, ThreadPoolExecutor(6) as pool:
         statuses = list(pool.map(lambda _: client.post("/v1/search", json={"query": "q"}).status_code, range(6)))
     assert statuses == [200] * 6 and peak == 2
