@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 
+import numpy as np
 import pytest
 
 from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput, ModelError
@@ -218,12 +219,21 @@ class WordTokenLlama:
 
     def __init__(self, model_path, n_ctx, **kwargs):
         self.n_ctx = n_ctx
+        self.n_tokens = 0
+        self.input_ids = np.zeros(n_ctx, dtype=np.intc)
 
     def tokenize(self, data: bytes, add_bos: bool = False, special: bool = False) -> list[int]:
         return list(range(len(data.split())))
 
-    def create_chat_completion(self, messages, max_tokens, temperature, stream):
-        yield {"choices": [{"delta": {"content": "Unknown."}}]}
+    def reset(self):
+        self.n_tokens = 0
+
+    def eval(self, tokens):
+        self.input_ids[self.n_tokens:self.n_tokens + len(tokens)] = tokens
+        self.n_tokens += len(tokens)
+
+    def create_completion(self, prompt, max_tokens, temperature, stop, stream):
+        yield {"choices": [{"text": "Unknown."}]}
 
 
 @pytest.fixture
@@ -244,11 +254,11 @@ def local_backend(make_client, seeded, monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_a_prompt_over_the_model_context_is_a_clear_422(local_backend, stream):
-    client = local_backend(n_ctx=512)
+    client = local_backend(n_ctx=1024)
     long_question = "What did NATO's Secretary General say " + "about Ukraine and the alliance " * 60 + "?"
     r = client.post("/v1/answer", json={"question": long_question, "top_k": 20, "stream": stream})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text
-    assert "exceeds the model context of 512" in r.json()["error"]["message"]
+    assert "exceeds the model context of 1024" in r.json()["error"]["message"]
     assert "smaller top_k" in r.json()["error"]["message"]
     r = client.post("/v1/answer", json={"question": "Who leads NATO?", "top_k": 1, "stream": stream})
     assert r.status_code == 200  # a prompt that fits goes through, and the slot was given back
