@@ -91,8 +91,9 @@ class AnswerOut(BaseModel):
     withheld: list[Withheld] = Field(default_factory=list,
                                      description="sentences left out of the answer because no cited passage states them")
     abstain_reason: str | None = Field(None, description='null when answered; else "model" (the model declined), '
-                                       '"unsupported" (nothing it wrote was stated) or "no_evidence" '
-                                       "(nothing relevant enough was retrieved)")
+                                       '"unsupported" (nothing it wrote was stated), "off_question" '
+                                       '(what it stated does not give the amount or date asked for) or '
+                                       '"no_evidence" (nothing relevant enough was retrieved)')
 
 
 class SearchHit(BaseModel):

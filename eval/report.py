@@ -84,7 +84,7 @@ def item_dict(r: ItemResult) -> dict:
             "citations": [{"id": c.id, "doc_id": c.doc_id, "quote": c.quote, "start": c.start, "end": c.end,
                            "valid": c.valid, "gold_source": c.doc_id in sources if item.answerable else None}
                           for c in r.citations],
-            "sentences": r.sentences, "context": r.context,
+            "sentences": r.sentences, "withheld": r.withheld, "context": r.context,
             "all_sources_in_context": has_needed_sources(r.context, item) if item.answerable else None,
             "timings_ms": r.timings_ms, "model": r.model,
         }

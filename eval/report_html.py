@@ -197,6 +197,8 @@ def _item(item: dict) -> str:
         all_in = answer.get("all_sources_in_context")
         rows += [("answer", escape(answer["text"]) + abstained),
                  ("sentences", _sentences(answer["sentences"])),
+                 ("withheld", "<br>".join(f"{escape(w['text'])} <span class=\"muted\">({escape(w['reason'])})</span>"
+                                          for w in answer.get("withheld", [])) or "-"),
                  ("LLM context", escape(", ".join(answer["context"]))
                   + ("" if all_in is None else f" <span class=\"muted\">(all needed sources: "
                                                f"{'yes' if all_in else 'no'})</span>")),

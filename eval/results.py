@@ -33,3 +33,4 @@ class ItemResult:
     error: str | None = None  # an item-level failure (timeout, prompt too long); counted as wrong
     evidence: float | None = None  # score of the top passage of the k=10 retrieval (None: nothing retrieved)
     abstain_reason: str | None = None  # the answer's abstain_reason ("model", "no_evidence", ...), if any
+    withheld: list[dict] = field(default_factory=list)  # {"text", "reason"}: sentences left out of the answer

@@ -68,7 +68,8 @@ class Runner:
     def _record(self, result: ItemResult, answer: Answer) -> None:
         result.answer = answer.answer
         result.abstained = answer.abstained
-        result.abstain_reason = getattr(answer, "abstain_reason", None)  # newer rag.types.Answer only
+        result.abstain_reason = answer.abstain_reason
+        result.withheld = [asdict(w) for w in answer.withheld]
         result.citations = [CitationCheck(c.id, c.doc_id, c.quote, c.start, c.end,
                                           self._valid(c.doc_id, c.quote, c.start, c.end))
                             for c in answer.citations]

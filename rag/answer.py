@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rag import verify
 from rag.citations import ParsedAnswer, abstention, parse_answer
 from rag.compare import COMPARE_HINT, computed_sentence, is_comparison
 from rag.errors import InvalidInput
 from rag.llm import LLM
 from rag.prompts import PASSAGE_META, PASSAGE_TEMPLATE, USER_TEMPLATE, messages
 from rag.retrieval import Retriever, diverse
-from rag.types import Answer, Filters, Passage
+from rag.types import Answer, Filters, Passage, Withheld
 
 OnToken = Callable[[str], None]
 CANDIDATES = 3  # passages retrieved per passage given to the model, to choose diverse ones from
@@ -35,6 +36,16 @@ def build_prompt(question: str, passages: list[Passage]) -> str:
     if is_comparison(question):
         question = f"{question} {COMPARE_HINT}"
     return USER_TEMPLATE.format(passages="\n\n".join(blocks), question=question)
+
+
+def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
+    """An answer whose verified sentences do not give what the question asks for (an
+    amount, a date) is an abstention; its sentences are withheld with the reason."""
+    claims = [s.text for s in parsed.sentences if s.kind == "claim"]
+    reason = None if parsed.abstained else verify.off_question(question, claims)
+    if reason is None:
+        return parsed
+    return abstention("off_question", [Withheld(c, reason) for c in claims] + parsed.withheld)
 
 
 def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
@@ -84,7 +95,8 @@ class Answerer:
                 if on_token:
                     on_token(piece)
         t_done = time.perf_counter()
-        parsed = with_computation(question, parse_answer(raw, passages)) if enough else abstention("no_evidence")
+        parsed = (with_computation(question, on_question(question, parse_answer(raw, passages))) if enough
+                  else abstention("no_evidence"))
         t_first = t_first or t_done
         ms = lambda a, b: round((b - a) * 1000)  # noqa: E731
         return Answer(

@@ -145,7 +145,8 @@ def cmd_ask(args, c: Components) -> int:
 
 ABSTAIN_NOTES = {"no_evidence": "nothing in the articles is relevant enough to answer",
                  "unsupported": "nothing the model wrote is stated in the articles",
-                 "model": "the model found no answer in the passages"}
+                 "model": "the model found no answer in the passages",
+                 "off_question": "what the articles state does not give what the question asks for"}
 
 
 def render_answer(answer: Answer) -> str:

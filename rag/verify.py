@@ -31,6 +31,14 @@ _WORD = re.compile(r"[\w\u2019'%$£€.-]+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w\u2019'-]*")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split()) if n >= 2}
+_NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+                      "eighty": "80", "ninety": "90", "dozen": "12"})
+_META = re.compile(r"\b(?:articles?|passages?|texts?|reports?|sources?|information|details?|data|mention)\b", re.I)
+_NOT_STATED = re.compile(r"\b(?:is|are|was|were)(?:n['\u2019]t| not) (?:stated|mentioned|specified|reported|given|"
+                         r"provided|disclosed|revealed)\b", re.I)
 _REFUSAL = re.compile(
     r"\b(?:do|does|did)(?:n['\u2019]t| not) (?:say|mention|state|specify|report|give|provide|include|"
     r"contain|indicate|reveal|name|list|cover|tell)\b"
@@ -42,13 +50,50 @@ _REFUSAL = re.compile(
     re.I)
 
 
+_WANTS_AMOUNT = re.compile(
+    r"\bhow (?:much|many|old|long|far|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
+    r"|\b(?:what|which) (?:year|month|date|day|price|percentage|proportion|share|age|score|scoreline|amount|sum|"
+    r"value|figure|number|fee|fine|rate|salary|cost|total|margin|size)\b|\bon what (?:date|day)\b", re.I)
+_AMOUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?|half|quarter|double|doubled|twice|triple|tripled|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
+    r"ago|last|next|earlier|later)\b", re.I)
+
+
+_WANTS_MONEY = re.compile(
+    r"\bhow much (?:money|cash)\b|\b(?:what|which) (?:price|sum|fee|salary|value)\b"
+    r"|\bhow much\b.*\b(?:cost|costs|pay|paid|worth|spend|spent|earn|earned|raise|raised|fined?|charge|charged)\b",
+    re.I)
+_MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees?|roubles?|pence|cents?)\b"
+                    r"|\d\s?(?:m|bn|k|million|billion)\b", re.I)
+
+
+def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
+    """Why the sentences, though stated, do not answer the question, or None: a question
+    asking for an amount, a date or an age is not answered by sentences without one, nor
+    a question about money by sentences without a sum."""
+    two_part = " and " in question  # a partial answer may give the other part only
+    if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in answer_sentences):
+        return "does not answer the question: it asks for a sum of money and the answer gives none"
+    if _WANTS_AMOUNT.search(question) and not any(_AMOUNT.search(s) for s in answer_sentences):
+        return "does not answer the question: it asks for an amount or a date and the answer gives none"
+    return None
+
+
 def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("\u2019", "'")).split())
 
 
 def is_refusal(sentence: str) -> bool:
-    """The sentence says the articles do not hold something (the abstention phrase or a paraphrase)."""
-    return normalise(ABSTAIN_PHRASE) in normalise(sentence) or bool(_REFUSAL.search(sentence))
+    """The sentence says the articles do not hold something: the abstention phrase, or a
+    paraphrase that names the articles ("The passages do not mention the coach.") or says
+    a thing is not stated. "The deal does not include guarantees." is a claim, not a refusal."""
+    if normalise(ABSTAIN_PHRASE) in normalise(sentence) or _NOT_STATED.search(sentence):
+        return True
+    return bool(_REFUSAL.search(sentence) and _META.search(sentence))
 
 
 def content_words(text: str) -> set[str]:
@@ -64,7 +109,9 @@ def _singular(word: str) -> str:
 
 
 def numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+    """The numbers in the text, in digits ("1,200" -> "1200"; "three" and "a dozen" too)."""
+    words = {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+    return {n.replace(",", "") for n in _NUMBER.findall(text)} | words
 
 
 def names(sentence: str) -> list[str]:

@@ -91,3 +91,10 @@ def test_no_passages_abstains_without_calling_the_llm():
 def test_empty_question_is_rejected():
     with pytest.raises(InvalidInput):
         Answerer(FixedRetriever([P]), ScriptedLLM("x")).run("   ")
+
+
+def test_a_stated_sentence_that_does_not_give_the_asked_amount_is_withheld():
+    llm = ScriptedLLM("Rutte spoke in Brussels [1].")
+    answer = Answerer(FixedRetriever([P]), llm).run("How much did the Brussels talks cost?")
+    assert answer.abstained and answer.abstain_reason == "off_question"
+    assert [w.text for w in answer.withheld] == ["Rutte spoke in Brussels."]
