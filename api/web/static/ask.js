@@ -135,8 +135,9 @@ export async function ask(q, filters) {
 
   if (!(response.headers.get('Content-Type') || '').includes('text/event-stream')) {
     finish();
-    renderAnswer(await response.json());
-    setStatus(status, '');
+    const answer = await response.json();
+    renderAnswer(answer);
+    announceAnswer(answer);
     return;
   }
 
@@ -155,7 +156,7 @@ export async function ask(q, filters) {
       } else if (event === 'answer') {
         renderAnswer(payload);
         final = true;
-        setStatus(status, '');
+        announceAnswer(payload);
       } else if (event === 'error') {
         finish();
         answerBox.dataset.state = 'error';
@@ -181,6 +182,13 @@ export async function ask(q, filters) {
 }
 
 // ---- the final answer ----------------------------------------------------------------
+
+/** For screen readers only (the status line keeps its height, so nothing moves). */
+function announceAnswer(a) {
+  const n = Array.isArray(a.citations) ? a.citations.length : 0;
+  setStatus(byId('ask-status'), a.abstained ? 'The articles do not answer this question.'
+    : `Answer ready, with ${plural(n, 'source')}.`, 'done');
+}
 
 function markerButton(id, citation) {
   return el('button', {
@@ -232,8 +240,8 @@ function citationItem(c) {
 function renderWithheld(withheld) {
   if (!Array.isArray(withheld) || !withheld.length) return null;
   return el('div', { class: 'withheld' },
-    el('p', {}, `${plural(withheld.length, 'sentence')} the model wrote ${withheld.length === 1 ? 'was' : 'were'} left out: ` +
-      'no cited passage supports them.'),
+    el('p', {}, withheld.length === 1 ? 'One sentence the model wrote was left out: no cited passage supports it.'
+      : `${withheld.length} sentences the model wrote were left out: no cited passage supports them.`),
     el('ul', {}, withheld.map((w) => el('li', {}, el('q', {}, w.text || ''), w.reason ? ` — ${w.reason}` : ''))));
 }
 
@@ -243,16 +251,16 @@ export function renderAnswer(a) {
   body.style.minHeight = `${body.offsetHeight}px`; // the final text takes the streamed text's place: no jump
   const citations = Array.isArray(a.citations) ? a.citations : [];
   const byNumber = new Map(citations.map((c) => [c.id, c]));
-  const parts = [];
-  if (a.abstained) {
+  if (a.abstained) { // not an error: the articles do not hold the answer, and Byline says so
     const reason = a.abstain_reason ? (ABSTAIN_REASONS[a.abstain_reason] || `Reason: ${a.abstain_reason}.`) : '';
-    parts.push(el('p', { class: 'notice' }, el('strong', {}, 'The articles do not answer this. '), reason));
+    body.replaceChildren(el('p', { class: 'notice answer-text' },
+      el('strong', {}, a.answer || 'The articles do not say.'), reason && ` ${reason}`));
+  } else {
+    const sentences = Array.isArray(a.sentences) && a.sentences.length ? a.sentences : null;
+    body.replaceChildren(el('p', { class: 'answer-text' },
+      sentences ? sentences.flatMap((s, i) => [i ? ' ' : '', sentenceNodes(s, byNumber)])
+        : answerTextNodes(a.answer || '', byNumber)));
   }
-  const sentences = Array.isArray(a.sentences) && a.sentences.length && !a.abstained ? a.sentences : null;
-  parts.push(el('p', { class: 'answer-text' },
-    sentences ? sentences.flatMap((s, i) => [i ? ' ' : '', sentenceNodes(s, byNumber)])
-      : answerTextNodes(a.answer || '', byNumber)));
-  body.replaceChildren(...parts);
   byId('answer-extra').replaceChildren(...[renderWithheld(a.withheld)].filter(Boolean));
   const t = a.timings_ms || {};
   byId('timings').textContent = meta(t.retrieve != null && `search ${duration(t.retrieve)}`,

@@ -1,4 +1,4 @@
-// Small DOM helpers. Text always goes in as text nodes (never innerHTML): article text,
+// Small DOM helpers. Text always goes in as text nodes, never parsed as HTML: article text,
 // titles and model output are untrusted.
 
 export const byId = (id) => document.getElementById(id);

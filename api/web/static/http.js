@@ -61,7 +61,7 @@ function sleep(seconds, signal, onTick) {
 }
 
 /**
- * fetch() a public API path (relative, e.g. 'v1/search') with the API key, if any.
+ * fetch() a public API path (relative, e.g. 'v1/answer') with the API key, if any.
  * A 401 asks for a key and tries again; a 429/503 with Retry-After waits (calling
  * onBusy(secondsLeft)) and tries once more. Other failures throw ApiError.
  */
@@ -161,7 +161,7 @@ function promptForKey(message) {
 /** The header button: shown once a key is kept (or was asked for), to change or forget it. */
 export function keyButton() {
   const button = byId('key-button');
-  button.textContent = apiKey.get() ? 'API key ✓' : 'API key';
+  button.textContent = apiKey.get() ? 'Change API key' : 'Enter API key';
   show(button, Boolean(apiKey.get()) || keyAsked);
 }
 
