@@ -74,6 +74,14 @@ function renderBody(body, spans) {
   byId('reader-body').replaceChildren(...nodes);
 }
 
+/** Centre `target` in the panel by scrolling the panel only (scrollIntoView would move the page too). */
+function scrollPanelTo(panel, target) {
+  const box = panel.getBoundingClientRect();
+  const at = target.getBoundingClientRect();
+  const head = panel.querySelector('.reader-head').offsetHeight; // the sticky title covers the top
+  panel.scrollTop += at.top - box.top - head - Math.max(0, (panel.clientHeight - head - at.height) / 2);
+}
+
 /**
  * Open article `docId`. `citations`: the answer's citations into this article (each is
  * highlighted); `focusId`: the citation to scroll to. `opener` gets focus back on close.
@@ -110,9 +118,8 @@ export async function openArticle(docId, { citations = [], focusId = null, opene
     .find((m) => m.dataset.cites.split(' ').includes(String(focusId))) || byId('reader-body').querySelector('mark');
   if (target) {
     target.classList.add('current');
-    target.scrollIntoView({ block: 'center' });
+    scrollPanelTo(panel, target);
   } else {
-    byId('reader-body').scrollTop = 0;
     panel.scrollTop = 0;
   }
 }
