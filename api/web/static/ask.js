@@ -125,7 +125,12 @@ export async function ask(q, filters) {
     finish();
     if (e.name === 'AbortError') return;
     answerBox.dataset.state = 'error';
-    if (e instanceof ApiError && e.status === 422 && /question/i.test(e.message)) questionError(e.message);
+    if (e instanceof ApiError && e.status === 422 && /question/i.test(e.message)) { // shown by the question box
+      questionError(e.message);
+      setStatus(status, '');
+      question().focus();
+      return;
+    }
     const retryable = !(e instanceof ApiError) || e.status === 0 || e.status >= 500 || e.status === 429;
     setStatus(status, e.message, 'error', retryable && retryButton(q, filters));
     return;

@@ -96,14 +96,14 @@ def byline_serve(workdir: Path, *args: str, key: str | None = None, ready_s: flo
         base = f"http://127.0.0.1:{port}"
         try:
             wait_for(f"{base}/readyz", ready_s, proc=proc)
-        except AssertionError:
-            print(log.read_text(errors="replace")[-5000:])
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            r = httpx.post(f"{base}/v1/documents", headers=headers, timeout=120,
+                           files={"file": (SEED_FILE.name, SEED_FILE.read_bytes(), "text/plain")})
+            assert r.status_code == 201, r.text
+            yield base
+        except BaseException:
+            print(f"--- the end of {log}:\n" + log.read_text(errors="replace")[-5000:])
             raise
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        r = httpx.post(f"{base}/v1/documents", headers=headers, timeout=120,
-                       files={"file": (SEED_FILE.name, SEED_FILE.read_bytes(), "text/plain")})
-        assert r.status_code == 201, r.text
-        yield base
 
 
 @pytest.fixture(scope="module")

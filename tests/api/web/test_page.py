@@ -433,7 +433,12 @@ def test_the_real_local_model_answers_in_the_browser(browser, tmp_path):
         page.add_init_script(ANSWER_LOG)
         page.goto(base)
         ask(page, "Who is NATO's Secretary General, according to the article?")
-        final_answer(page, timeout_ms=900_000)
+        try:
+            final_answer(page, timeout_ms=900_000)
+        except Exception:
+            screenshot(page, "real-model-timeout-1280")
+            print("status:", page.text_content("#ask-status"), "| answer:", page.text_content("#answer-body"))
+            raise
         log = page.evaluate("window.__log")
         assert any(e["state"] == "streaming" and e["text"] for e in log)
         assert page.get_attribute("#answer", "data-abstained") == ""
