@@ -1,4 +1,5 @@
-"""Routes of the web page: `/` (index.html), `/static/{name}` and, when given, `/report`.
+"""Routes of the web page: `/` (index.html), `/static/{name}` and, only when a report is
+given, `/report`.
 
 The files are read once when the app is built. Every page response carries a strict
 Content-Security-Policy (scripts and styles from this origin only, fetches to this origin
@@ -92,11 +93,16 @@ def build_router(settings: Settings, report: Path | None) -> APIRouter:
             return error_response(NotFound(f"no static file {name!r}"))
         return files[name].response(request)
 
+    if report is not None:
+        add_report_route(router, settings, report)
+    return router
+
+
+def add_report_route(router: APIRouter, settings: Settings, report: Path) -> None:
+    """GET /report: the eval report, sandboxed; with API keys set it needs one (Bearer or Basic)."""
+
     @router.get("/report")
     async def eval_report(request: Request) -> Response:
-        if report is None:
-            return error_response(NotFound("no eval report is served; start the server with "
-                                           "`byline serve --report eval/out/<name>.html`"))
         keys = settings.api_key_list
         if keys:
             given = report_key(request)
@@ -110,8 +116,6 @@ def build_router(settings: Settings, report: Path | None) -> APIRouter:
         return FileResponse(report, media_type="text/html; charset=utf-8",
                             headers={**COMMON, "Content-Security-Policy": REPORT_POLICY,
                                      "Cache-Control": "no-cache"})
-
-    return router
 
 
 def install(app: FastAPI, settings: Settings, report: Path | None = None) -> None:

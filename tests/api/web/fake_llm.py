@@ -1,7 +1,7 @@
 """A fast fake OpenAI-compatible chat endpoint for the browser tests (stdlib only).
 
-`POST /v1/chat/completions` answers with the first sentence of passage [1] of the prompt,
-copied word for word and cited [1], so Byline's verification accepts it. With
+`POST /v1/chat/completions` answers with the sentence of passage 1 of the prompt that best
+matches the question, copied word for word and cited [1], so Byline's verification accepts it. With
 `"stream": true` it sends one SSE chunk per word, `delay` seconds apart, so a page can be
 seen receiving tokens before the final answer. Run: `python -m tests.api.web.fake_llm PORT [DELAY]`.
 """
@@ -21,10 +21,15 @@ def words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 3}
 
 
+# Passage 1 of the prompt, as `<passage id=1 ...>\ntext\n</passage>` or as `[1] title\ntext`.
+PASSAGE_1 = (re.compile(r"<passage id=\"?1\"?[^>]*>\n(.+?)\n</passage>", re.S),
+             re.compile(r"^\[1\][^\n]*\n(.+?)(?:\n\n|\n\[2\]|\Z)", re.S | re.M))
+
+
 def reply_for(messages: list[dict]) -> str:
-    """The sentence of passage [1] that shares most words with the question, cited [1]."""
+    """The sentence of passage 1 that shares most words with the question, cited [1]."""
     prompt = messages[-1].get("content", "") if messages else ""
-    found = re.search(r"^\[1\][^\n]*\n(.+?)(?:\n\n|\n\[2\]|$)", prompt, flags=re.S | re.M)
+    found = next((m for m in (p.search(prompt) for p in PASSAGE_1) if m), None)
     if not found:
         return FALLBACK
     question = words(prompt.rsplit("Question:", 1)[-1])
