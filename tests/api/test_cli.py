@@ -85,7 +85,7 @@ def test_report_is_served_and_linked(served, tmp_path):
     assert main(["serve", "--report", str(report)]) == 0
     from fastapi.testclient import TestClient
 
-    client = TestClient(served[0][0])  # the app is not started: nothing heavy is built
+    client = TestClient(served[0][0], base_url="http://127.0.0.1")  # not started: nothing heavy is built
     assert client.get("/report").text == "<title>eval</title>"
     assert 'content="report"' in client.get("/").text
 

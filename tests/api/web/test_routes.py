@@ -16,11 +16,13 @@ from api.web.routes import STATIC
 from rag.settings import Settings
 
 PAGE_FILES = sorted(p for p in STATIC.iterdir() if p.is_file())
+LOCAL = "http://127.0.0.1"  # a loopback address: a server without keys serves only its own machine
 
 
 def client_for(tmp_path: Path, report: Path | None = None, **settings) -> TestClient:
     """A client over an app whose lifespan never runs (nothing heavy is built)."""
-    return TestClient(create_app(Settings(data_dir=tmp_path / "data", **settings), report=report))
+    app = create_app(Settings(data_dir=tmp_path / "data", **settings), report=report)
+    return TestClient(app, base_url=LOCAL)
 
 
 def basic(password: str, user: str = "me") -> dict:
@@ -120,4 +122,4 @@ def test_worker_processes_get_the_report_from_the_environment(tmp_path, monkeypa
     report.write_text("<title>eval</title>", encoding="utf-8")
     monkeypatch.setenv("BYLINE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv(REPORT_ENV, str(report))
-    assert TestClient(app_from_env()).get("/report").status_code == 200
+    assert TestClient(app_from_env(), base_url=LOCAL).get("/report").status_code == 200
