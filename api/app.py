@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from api.middleware import BodyLimit, LoopbackOnly, RequestContext
 from api.openapi import state_limits
 from api.ratelimit import RateLimiter
 from api.routes import answer, documents, health, search
+from api.web import install as install_web
 from rag.components import Components
 from rag.settings import Settings
 
@@ -47,8 +49,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(settings: Settings, *, components: Components | None = None) -> FastAPI:
-    """The Byline HTTP API over `components` (built from `settings` when not given).
+def create_app(settings: Settings, *, components: Components | None = None,
+               report: Path | None = None) -> FastAPI:
+    """The Byline HTTP API and web page over `components` (built from `settings` when not given);
+    `report` is an eval HTML report the page links to (served at /report).
 
     `settings` decide the HTTP side (keys, limits, the answer gate); the parts themselves
     are built from `components.settings`."""
@@ -74,5 +78,6 @@ def create_app(settings: Settings, *, components: Components | None = None) -> F
     for module in (answer, search, documents):
         app.include_router(module.router, prefix="/v1", dependencies=auth)
     app.include_router(health.router)
+    install_web(app, settings, report)
     state_limits(app, settings)
     return app

@@ -79,6 +79,37 @@ def test_refusal_from_a_real_process(env, tmp_path):
     assert "refusing to listen on 0.0.0.0" in proc.stderr
 
 
+def test_report_is_served_and_linked(served, tmp_path):
+    report = tmp_path / "seed.html"
+    report.write_text("<title>eval</title>", encoding="utf-8")
+    assert main(["serve", "--report", str(report)]) == 0
+    from fastapi.testclient import TestClient
+
+    client = TestClient(served[0][0], base_url="http://127.0.0.1")  # not started: nothing heavy is built
+    assert client.get("/report").text == "<title>eval</title>"
+    assert 'content="report"' in client.get("/").text
+
+
+def test_a_missing_report_is_refused_in_one_line(served, capsys, tmp_path):
+    assert main(["serve", "--report", str(tmp_path / "nope.html")]) == 2
+    err = capsys.readouterr().err
+    assert served == [] and len(err.strip().splitlines()) == 1
+    assert "no such file" in err and "byline eval" in err
+
+
+def test_workers_get_the_report_through_the_environment(served, env, tmp_path):
+    from api.main import REPORT_ENV
+
+    report = tmp_path / "seed.html"
+    report.write_text("<title>eval</title>", encoding="utf-8")
+    env.setenv("BYLINE_CHROMA_URL", "http://127.0.0.1:8001")
+    env.delenv(REPORT_ENV, raising=False)
+    assert main(["serve", "--workers", "2", "--report", str(report)]) == 0
+    import os
+
+    assert os.environ[REPORT_ENV] == str(report.resolve())
+
+
 def _env(tmp_path) -> dict:
     import os
 
