@@ -20,9 +20,10 @@ _FORGEABLE = str.maketrans({"<": "(", ">": ")", "[": "(", "]": ")", '"': "'"})
 
 
 def fence(text: str) -> str:
-    """Article text made safe to place inside a <passage> element: one line, and no
-    character that could close the element, open another or forge a [n] marker."""
-    return " ".join(text.translate(_FORGEABLE).split())
+    """Article text made safe to place inside a <passage> element: one line, no character
+    that could close the element, open another or forge a [n] marker, and no sentence that
+    gives the model orders (rag.verify.defang)."""
+    return " ".join(verify.defang(text).translate(_FORGEABLE).split())
 
 
 def build_prompt(question: str, passages: list[Passage]) -> str:
@@ -95,7 +96,7 @@ class Answerer:
                 if on_token:
                     on_token(piece)
         t_done = time.perf_counter()
-        parsed = (with_computation(question, on_question(question, parse_answer(raw, passages))) if enough
+        parsed = (with_computation(question, on_question(question, parse_answer(raw, passages, question))) if enough
                   else abstention("no_evidence"))
         t_first = t_first or t_done
         ms = lambda a, b: round((b - a) * 1000)  # noqa: E731

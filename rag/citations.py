@@ -38,7 +38,7 @@ def abstention(reason: str, withheld: list[Withheld] | None = None) -> ParsedAns
     return ParsedAnswer(ABSTAIN_PHRASE, True, [], [], withheld or [], reason)
 
 
-def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
+def parse_answer(raw: str, passages: list[Passage], question: str = "") -> ParsedAnswer:
     text = re.sub(r"^\s*answer\s*:\s*", "", raw.strip(), flags=re.I)
     if not passages:
         return abstention("no_evidence")
@@ -62,6 +62,13 @@ def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
                 withheld.append(Withheld(sentence_text, reason))
                 continue
             cited = [best]
+        texts = [passages[i].text for i in cited]
+        if verify.planted(sentence_text, texts):
+            withheld.append(Withheld(sentence_text, "obeys an instruction written in an article"))
+            continue
+        if question and not verify.addresses(question, sentence_text, texts):
+            withheld.append(Withheld(sentence_text, "does not address the question"))
+            continue
         ids = []
         for i in cited:
             numbering.setdefault(i, len(numbering) + 1)
