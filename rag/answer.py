@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from rag import verify
+from rag import instructions, relevance
 from rag.citations import ParsedAnswer, abstention, parse_answer
 from rag.compare import COMPARE_HINT, computed_sentence, is_comparison
 from rag.errors import InvalidInput
@@ -22,8 +22,8 @@ _FORGEABLE = str.maketrans({"<": "(", ">": ")", "[": "(", "]": ")", '"': "'"})
 def fence(text: str) -> str:
     """Article text made safe to place inside a <passage> element: one line, no character
     that could close the element, open another or forge a [n] marker, and no sentence that
-    gives the model orders (rag.verify.defang)."""
-    return " ".join(verify.defang(text).translate(_FORGEABLE).split())
+    gives the model orders (rag.instructions.defang)."""
+    return " ".join(instructions.defang(text).translate(_FORGEABLE).split())
 
 
 def build_prompt(question: str, passages: list[Passage]) -> str:
@@ -43,7 +43,7 @@ def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
     """An answer whose verified sentences do not give what the question asks for (an
     amount, a date) is an abstention; its sentences are withheld with the reason."""
     claims = [s.text for s in parsed.sentences if s.kind == "claim"]
-    reason = None if parsed.abstained else verify.off_question(question, claims)
+    reason = None if parsed.abstained else relevance.off_question(question, claims)
     if reason is None:
         return parsed
     return abstention("off_question", [Withheld(c, reason) for c in claims] + parsed.withheld)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag import verify
+from rag import instructions, relevance, verify
 from rag.dates import iso_date
 from rag.prompts import ABSTAIN_PHRASE
 from rag.types import Citation, Passage, Sentence, Withheld
@@ -63,10 +63,10 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
                 continue
             cited = [best]
         texts = [passages[i].text for i in cited]
-        if verify.planted(sentence_text, texts):
+        if instructions.planted(sentence_text, texts):
             withheld.append(Withheld(sentence_text, "obeys an instruction written in an article"))
             continue
-        if question and not verify.addresses(question, sentence_text, texts):
+        if question and not relevance.addresses(question, sentence_text, texts):
             withheld.append(Withheld(sentence_text, "does not address the question"))
             continue
         ids = []

@@ -52,16 +52,6 @@ def test_sentence_spans_keep_decimals_and_quotes_together():
         "Profit rose to $1.13bn.", '"It is good," he said.', "Next line"]
 
 
-def test_a_question_for_an_amount_or_date_needs_one_in_the_answer():
-    from rag.verify import off_question
-
-    assert off_question("How much did the merger cost?", ["The banks merged to form a giant."])
-    assert off_question("In what year did it open?", ["It opened to great acclaim."])
-    for answer in ("It cost £3m.", "It cost three million pounds.", "It opened in March.", "A dozen."):
-        assert off_question("How much did it cost, and in what year did it open?", [answer]) is None
-    assert off_question("Who leads NATO?", ["Mark Rutte leads it."]) is None
-
-
 def test_number_words_count_as_numbers():
     assert numbers("Three ministers and a dozen deals") == {"3", "12"}
     assert "3" in problem("Three foreign ministers took part.", [TEXT])
@@ -71,9 +61,3 @@ def test_a_claim_with_not_is_not_a_refusal():
     assert not is_refusal("These documents do not contain any guarantees.")
     assert is_refusal("The passages do not contain the figure.")
 
-
-def test_a_question_about_money_needs_a_sum():
-    from rag.verify import off_question
-
-    assert off_question("How much money did allies pledge?", ["Allies signed a dozen agreements."])
-    assert off_question("How much money did allies pledge?", ["Allies pledged £40m."]) is None

@@ -1,0 +1,52 @@
+"""Does a stated sentence answer the question asked? Checks that need no model.
+
+`off_question`: a question for an amount, a date, an age or a sum of money is not answered
+by sentences that give none. `addresses`: a claim, or the passage sentences that best
+support it, must share a content word with the question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.verify import WINDOW, best_span_text, content_words
+
+_WANTS_AMOUNT = re.compile(
+    r"\bhow (?:much|many|old|long|far|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
+    r"|\b(?:what|which) (?:year|month|date|day|price|percentage|proportion|share|age|score|scoreline|amount|sum|"
+    r"value|figure|number|fee|fine|rate|salary|cost|total|margin|size)\b|\bon what (?:date|day)\b", re.I)
+_AMOUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?|half|quarter|double|doubled|twice|triple|tripled|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
+    r"ago|last|next|earlier|later)\b", re.I)
+
+
+_WANTS_MONEY = re.compile(
+    r"\bhow much (?:money|cash)\b|\b(?:what|which) (?:price|sum|fee|salary|value)\b"
+    r"|\bhow much\b.*\b(?:cost|costs|pay|paid|worth|spend|spent|earn|earned|raise|raised|fined?|charge|charged)\b",
+    re.I)
+_MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees?|roubles?|pence|cents?)\b"
+                    r"|\d\s?(?:m|bn|k|million|billion)\b", re.I)
+
+
+def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
+    """Why the sentences, though stated, do not answer the question, or None: a question
+    asking for an amount, a date or an age is not answered by sentences without one, nor
+    a question about money by sentences without a sum."""
+    two_part = " and " in question  # a partial answer may give the other part only
+    if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in answer_sentences):
+        return "does not answer the question: it asks for a sum of money and the answer gives none"
+    if _WANTS_AMOUNT.search(question) and not any(_AMOUNT.search(s) for s in answer_sentences):
+        return "does not answer the question: it asks for an amount or a date and the answer gives none"
+    return None
+
+
+def addresses(question: str, sentence: str, cited: Sequence[str]) -> bool:
+    """The claim, or the passage sentences that best support it, share a content word with
+    the question."""
+    asked = content_words(question)
+    words = content_words(sentence)
+    return not asked or bool(asked & (words | content_words(best_span_text(sentence, cited, WINDOW))))
