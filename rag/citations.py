@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag import instructions, relevance, verify
+from rag import instructions, verify
 from rag.dates import iso_date
 from rag.prompts import ABSTAIN_PHRASE
 from rag.types import Citation, Passage, Sentence, Withheld
@@ -38,7 +38,7 @@ def abstention(reason: str, withheld: list[Withheld] | None = None) -> ParsedAns
     return ParsedAnswer(ABSTAIN_PHRASE, True, [], [], withheld or [], reason)
 
 
-def parse_answer(raw: str, passages: list[Passage], question: str = "") -> ParsedAnswer:
+def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
     text = re.sub(r"^\s*answer\s*:\s*", "", raw.strip(), flags=re.I)
     if not passages:
         return abstention("no_evidence")
@@ -65,9 +65,6 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
         texts = [passages[i].text for i in cited]
         if instructions.planted(sentence_text, texts):
             withheld.append(Withheld(sentence_text, "obeys an instruction written in an article"))
-            continue
-        if question and not relevance.addresses(question, sentence_text, texts):
-            withheld.append(Withheld(sentence_text, "does not address the question"))
             continue
         ids = []
         for i in cited:

@@ -1,15 +1,12 @@
 """Does a stated sentence answer the question asked? Checks that need no model.
 
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
-by sentences that give none. `addresses`: a claim, or the passage sentences that best
-support it, must share a content word with the question."""
+by sentences that give none."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from rag.verify import WINDOW, best_span_text, content_words
 
 _WANTS_AMOUNT = re.compile(
     r"\bhow (?:much|many|old|long|far|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
@@ -42,11 +39,3 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     if _WANTS_AMOUNT.search(question) and not any(_AMOUNT.search(s) for s in answer_sentences):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"
     return None
-
-
-def addresses(question: str, sentence: str, cited: Sequence[str]) -> bool:
-    """The claim, or the passage sentences that best support it, share a content word with
-    the question."""
-    asked = content_words(question)
-    words = content_words(sentence)
-    return not asked or bool(asked & (words | content_words(best_span_text(sentence, cited, WINDOW))))

@@ -1,6 +1,6 @@
 """Does a stated sentence answer the question (rag.relevance)."""
 
-from rag.relevance import addresses, off_question
+from rag.relevance import off_question
 
 
 def test_a_question_for_an_amount_or_date_needs_one_in_the_answer():
@@ -15,8 +15,3 @@ def test_a_question_about_money_needs_a_sum():
     assert off_question("How much money did allies pledge?", ["Allies signed a dozen agreements."])
     assert off_question("How much money did allies pledge?", ["Allies pledged £40m."]) is None
 
-
-def test_a_claim_must_share_a_word_with_the_question():
-    text = "Rutte said the alliance met. He spoke in Brussels. Ukraine signed a dozen deals."
-    assert addresses("Where did Rutte speak?", "He spoke in Brussels.", [text])
-    assert not addresses("Where did Rutte speak?", "A dozen deals were signed.", ["Ukraine signed a dozen deals."])
