@@ -96,7 +96,7 @@ class Answerer:
                 if on_token:
                     on_token(piece)
         t_done = time.perf_counter()
-        parsed = (with_computation(question, on_question(question, parse_answer(raw, passages))) if enough
+        parsed = (with_computation(question, on_question(question, parse_answer(raw, passages, question))) if enough
                   else abstention("no_evidence"))
         t_first = t_first or t_done
         ms = lambda a, b: round((b - a) * 1000)  # noqa: E731

@@ -38,7 +38,12 @@ def abstention(reason: str, withheld: list[Withheld] | None = None) -> ParsedAns
     return ParsedAnswer(ABSTAIN_PHRASE, True, [], [], withheld or [], reason)
 
 
-def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
+def evidence(p: Passage) -> str:
+    """What the model read of a passage and a sentence may rest on: its headline and text."""
+    return f"{p.title}\n{p.text}" if p.title else p.text
+
+
+def parse_answer(raw: str, passages: list[Passage], question: str = "") -> ParsedAnswer:
     text = re.sub(r"^\s*answer\s*:\s*", "", raw.strip(), flags=re.I)
     if not passages:
         return abstention("no_evidence")
@@ -55,15 +60,14 @@ def parse_answer(raw: str, passages: list[Passage]) -> ParsedAnswer:
             refused = True
             sentences.append(Sentence(sentence_text, [], False, kind="gap"))
             continue
-        reason = verify.problem(sentence_text, [passages[i].text for i in cited])
+        reason = verify.problem(sentence_text, [evidence(passages[i]) for i in cited], question)
         if reason:
-            best = best_passage(sentence_text, passages)
+            best = best_passage(sentence_text, passages, question)
             if best is None:
                 withheld.append(Withheld(sentence_text, reason))
                 continue
             cited = [best]
-        texts = [passages[i].text for i in cited]
-        if instructions.planted(sentence_text, texts):
+        if instructions.planted(sentence_text, [passages[i].text for i in cited]):
             withheld.append(Withheld(sentence_text, "obeys an instruction written in an article"))
             continue
         ids = []
@@ -128,9 +132,9 @@ def _render(sentence: str, ids: list[int]) -> str:
     return f"{sentence} {marks}."
 
 
-def best_passage(sentence: str, passages: list[Passage]) -> int | None:
+def best_passage(sentence: str, passages: list[Passage], question: str = "") -> int | None:
     """The retrieved passage that states the sentence best, or None when none states it."""
-    ok = [i for i, p in enumerate(passages) if verify.problem(sentence, [p.text]) is None]
+    ok = [i for i, p in enumerate(passages) if verify.problem(sentence, [evidence(p)], question) is None]
     return max(ok, key=lambda i: verify.local_support(sentence, [passages[i].text]), default=None)
 
 

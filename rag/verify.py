@@ -66,14 +66,22 @@ def is_refusal(sentence: str) -> bool:
 
 
 def content_words(text: str) -> set[str]:
-    words = (w.strip(".-'\u2019").lower() for w in _WORD.findall(text))
+    """Lowercased words that carry content, hyphenated ones split, possessive and plural -s dropped."""
+    words = (part.strip(".'\u2019").lower() for w in _WORD.findall(text) for part in w.split("-"))
     return {_singular(w) for w in words if w and w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
 
 
-def _singular(word: str) -> str:
+def _without_possessive(word: str) -> str:
     for tail in ("'s", "\u2019s"):
         if word.endswith(tail):
             return word[: -len(tail)]
+    return word
+
+
+def _singular(word: str) -> str:
+    word = _without_possessive(word)
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
+        word = word[:-1]
     return word
 
 
@@ -91,7 +99,7 @@ def names(sentence: str) -> list[str]:
     for i, word in enumerate(found):
         if i == 0 and first and sentence.find(word) == first.start(1):
             continue
-        word = _singular(word).strip("'\u2019-")
+        word = _without_possessive(word).strip("'\u2019-")
         if word and word.lower() not in STOPWORDS and word not in out:
             out.append(word)
     return out
@@ -143,8 +151,12 @@ def _present(word: str, text_lower: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text_lower) is not None
 
 
-def problem(sentence: str, cited: Sequence[str]) -> str | None:
-    """Why the cited passage texts do not state `sentence`, or None when they do."""
+def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | None:
+    """Why the cited passage texts (headline included) do not state `sentence`, or None.
+
+    What the sentence repeats from the question is its premise: numbers and names taken
+    from the question need not recur in the passage, and the premise's words need only
+    occur somewhere in it; what the sentence adds must occur in one place."""
     if not cited:
         return "cites no passage"
     joined = "\n".join(cited)
@@ -153,13 +165,18 @@ def problem(sentence: str, cited: Sequence[str]) -> str | None:
     from_examples = (content_words(sentence) & set().union(*map(content_words, EXAMPLE_TEXTS))) - passage_words
     if len(from_examples) >= 2:
         return "repeats the prompt's worked example, not the articles"
-    missing = sorted(numbers(sentence) - numbers(joined))
+    missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
     if missing:
         return f"the number {missing[0]} is not in the cited passage"
-    absent = [n for n in names(sentence) if not _present(n.lower().replace("\u2019", "'"), low)]
+    asked = question.lower().replace("\u2019", "'")
+    absent = [n for n in names(sentence) if not any(_present(n.lower().replace("\u2019", "'"), t) for t in (low, asked))]
     if absent:
         return f"the name {absent[0]!r} is not in the cited passage"
-    if local_support(sentence, cited) < SUPPORT_THRESHOLD:
+    words = content_words(sentence)
+    premise, new = words & content_words(question), words - content_words(question)
+    if premise and len(premise & passage_words) / len(premise) < SUPPORT_THRESHOLD:
+        return "the cited passage does not state it"
+    if local_support(" ".join(new) if new else sentence, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
     return None
 

@@ -61,3 +61,16 @@ def test_a_claim_with_not_is_not_a_refusal():
     assert not is_refusal("These documents do not contain any guarantees.")
     assert is_refusal("The passages do not contain the figure.")
 
+
+
+def test_names_and_numbers_the_question_gives_are_its_premise():
+    text = "Federer beat Ivan Ljubicic 6-1 6-7 6-3 in the final."
+    question = "Who did Roger Federer beat in the final to win the Dubai Championship?"
+    assert problem("Federer beat Ivan Ljubicic in the final of the Dubai Championship.", [text], question) is None
+    assert "Paris" in problem("Federer beat Ivan Ljubicic in Paris.", [text], question)
+    # a verdict made only of the question's words still needs them in the passage
+    assert problem("Chris Rock is older.", [text], "Who is older: Chris Rock or Daniel Day-Lewis?")
+
+
+def test_hyphens_and_plurals_do_not_hide_support():
+    assert problem("Lucy was 36 years old.", ["His daughter Lucy, a 36-year-old, met him."]) is None
