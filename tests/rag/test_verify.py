@@ -74,3 +74,7 @@ def test_names_and_numbers_the_question_gives_are_its_premise():
 
 def test_hyphens_and_plurals_do_not_hide_support():
     assert problem("Lucy was 36 years old.", ["His daughter Lucy, a 36-year-old, met him."]) is None
+
+
+def test_the_readers_own_words_for_the_premise_are_not_required_in_the_passage():
+    assert problem("The head of NATO is Mark Rutte.", [TEXT], "Who is the head of NATO that TASS quotes?") is None
