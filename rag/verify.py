@@ -105,15 +105,6 @@ def names(sentence: str) -> list[str]:
     return out
 
 
-def support(sentence: str, texts: Sequence[str]) -> float:
-    """Share of the sentence's content words found in the texts (1.0 when it has none)."""
-    words = content_words(sentence)
-    if not words:
-        return 1.0
-    have = set().union(*(content_words(t) for t in texts)) if texts else set()
-    return len(words & have) / len(words)
-
-
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence or line in text, whitespace trimmed."""
     spans, start = [], 0

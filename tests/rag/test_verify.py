@@ -1,5 +1,5 @@
 from rag.prompts import FEW_SHOT
-from rag.verify import is_refusal, names, numbers, problem, sentence_spans, support
+from rag.verify import is_refusal, local_support, names, numbers, problem, sentence_spans
 
 TEXT = ("NATO Secretary General Mark Rutte said at a press conference ahead of a meeting of NATO "
         "foreign ministers that 32 allies back Ukraine. Zelensky said on December 1 that Kiev would "
@@ -41,9 +41,9 @@ def test_refusals_and_their_paraphrases():
         assert not is_refusal(text), text
 
 
-def test_support_counts_content_words():
-    assert support("Rutte spoke in Brussels", ["Rutte spoke in Brussels."]) == 1.0
-    assert support("Macron spoke in Paris", ["Rutte spoke in Brussels."]) < 0.6
+def test_support_counts_content_words_in_one_place():
+    assert local_support("Rutte spoke in Brussels", ["Rutte spoke in Brussels."]) == 1.0
+    assert local_support("Macron spoke in Paris", ["Rutte spoke in Brussels."]) < 0.6
 
 
 def test_sentence_spans_keep_decimals_and_quotes_together():
