@@ -18,6 +18,21 @@ def an_answer() -> Answer:
                   timings_ms={"total": 1})
 
 
+def tokens_until_cancelled(stopped: threading.Event, steps: int):
+    """A job body that streams a token every 10 ms for `steps` tokens and sets `stopped`
+    when it is cancelled."""
+    def run(on_token):
+        try:
+            for _ in range(steps):
+                on_token("x")
+                time.sleep(0.01)
+        except Cancelled:
+            stopped.set()
+            raise
+        return an_answer()
+    return run
+
+
 def test_sse_frames_are_json_and_safe_for_newlines():
     frame = sse("token", {"text": "two\nlines"})
     assert frame.startswith("event: token\ndata: ") and frame.endswith("\n\n") and frame.count("\n") == 3
@@ -64,16 +79,7 @@ def test_an_error_after_tokens_is_the_last_event():
 
 def test_cancel_makes_the_next_token_stop_the_worker():
     stopped = threading.Event()
-
-    def run(on_token):
-        try:
-            for _ in range(1000):
-                on_token("x")
-                time.sleep(0.01)
-        except Cancelled:
-            stopped.set()
-            raise
-        return an_answer()
+    run = tokens_until_cancelled(stopped, 1000)
 
     async def main():
         released = anyio.Event()
@@ -91,16 +97,7 @@ def test_cancel_makes_the_next_token_stop_the_worker():
 
 def test_a_stream_whose_client_left_before_it_began_still_stops_its_job():
     stopped = threading.Event()
-
-    def run(on_token):
-        try:
-            for _ in range(500):  # ~5 s if nobody stops it
-                on_token("x")
-                time.sleep(0.01)
-        except Cancelled:
-            stopped.set()
-            raise
-        return an_answer()
+    run = tokens_until_cancelled(stopped, 500)  # ~5 s if nobody stops it
 
     async def main():
         released = anyio.Event()
