@@ -16,6 +16,7 @@ articles are rag.instructions'.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -142,6 +143,12 @@ def _present(word: str, text_lower: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text_lower) is not None
 
 
+@functools.cache
+def _example_words() -> frozenset[str]:
+    """The worked examples' content words, computed once."""
+    return frozenset().union(*map(content_words, EXAMPLE_TEXTS))
+
+
 def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | None:
     """Why the cited passage texts (headline included) do not state `sentence`, or None.
 
@@ -153,7 +160,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     joined = "\n".join(cited)
     low = joined.lower().replace("\u2019", "'")
     passage_words = content_words(joined)
-    from_examples = (content_words(sentence) & set().union(*map(content_words, EXAMPLE_TEXTS))) - passage_words
+    from_examples = (content_words(sentence) & _example_words()) - passage_words
     if len(from_examples) >= 2:
         return "repeats the prompt's worked example, not the articles"
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
