@@ -8,6 +8,8 @@ from collections.abc import Callable
 from rag import instructions, relevance
 from rag.citations import ParsedAnswer, abstention, parse_answer
 from rag.compare import COMPARE_HINT, computed_sentence, is_comparison
+from rag.context import Bodies, lean
+from rag.embedding import Embedder
 from rag.errors import InvalidInput
 from rag.llm import LLM
 from rag.prompts import PASSAGE_META, PASSAGE_TEMPLATE, USER_TEMPLATE, messages
@@ -64,10 +66,13 @@ def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
 
 class Answerer:
     """Answers from the top passages; declines without asking the model when the best
-    passage scores below `min_evidence` (a cosine similarity: nothing relevant was found)."""
+    passage scores below `min_evidence` (a cosine similarity: nothing relevant was found).
+    Given an embedder and the articles' bodies, the model reads only the best sentences of each passage with
+    `neighbours` sentences each side (rag.context.lean), not whole passages."""
 
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
-                 temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0):
+                 temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
+                 embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 1):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -77,6 +82,9 @@ class Answerer:
         self.temperature = temperature
         self.model_name = model_name
         self.min_evidence = min_evidence
+        self.embedder = embedder
+        self.body_of = body_of
+        self.neighbours = neighbours
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None) -> Answer:
@@ -88,6 +96,8 @@ class Answerer:
         t_retrieved = time.perf_counter()
         raw, t_first = "", None
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
+        if enough and self.embedder is not None and self.body_of is not None:
+            passages = lean(question, passages, self.embedder, self.body_of, self.neighbours)
         if enough:
             for piece in self.llm.stream(messages(build_prompt(question, passages)),
                                          max_tokens=self.max_tokens, temperature=self.temperature):
