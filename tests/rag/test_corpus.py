@@ -158,3 +158,22 @@ def test_scan_missing_path(tmp_path):
 def test_hostile_json_is_a_read_error(tmp_path, name, content, reason):
     with pytest.raises(ArticleReadError, match=reason):
         read_file(write(tmp_path, name, content), tmp_path)
+
+
+def test_inline_svg_titles_do_not_leak_into_the_html_title(tmp_path):
+    html = ("<html><head><title>Rates held</title></head><body><header><svg><title>Daily Paper logo</title></svg>"
+            "</header><h1>Rates held</h1><a href='#'><svg><title>Share on Facebook</title></svg></a>"
+            "<p>The bank kept rates at 4.75%, its committee said on Thursday after a long meeting.</p></body></html>")
+    [a] = read_file(write(tmp_path, "x.html", html), tmp_path)
+    assert a.title == "Rates held"
+    assert "logo" not in a.body and "Facebook" not in a.body
+
+
+def test_an_html_page_wrapped_in_a_form_is_not_empty(tmp_path):
+    html = ('<html><head><title>Mill closure puts 300 jobs at risk</title></head><body><form id="aspnetForm" '
+            'method="post"><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1"><h1>Mill closure puts 300 '
+            "jobs at risk</h1><p>Up to 300 jobs are at risk after the owners of the paper mill said they would "
+            "close the site.</p><input type='submit' value='Go'></form></body></html>")
+    [a] = read_file(write(tmp_path, "x.html", html), tmp_path)
+    assert "Up to 300 jobs are at risk" in a.body and "VIEWSTATE" not in a.body
+    assert a.title == "Mill closure puts 300 jobs at risk"
