@@ -6,8 +6,9 @@ codes, content types, bodies, SSE events, auth). The per-client rate limits are 
 that every example reaches its route (429s are tested in test_ratelimit.py).
 
 MAX_EXAMPLES is set by the CI budget: the whole module took 89 s on 2 cores shared with
-other work (load average 18); 25 examples a mode, keys on only, took 22 s. `positive_data_acceptance`
-is left out: some rules cannot be said in a schema (since <= until, unique ids in one
+other work (load average 18); 25 examples a mode, keys on only, took 22 s.
+
+`positive_data_acceptance` is left out: some rules cannot be said in a schema (since <= until, unique ids in one
 upload, a document id that exists), so schema-valid requests may honestly get 4xx.
 
 (schemathesis' own `from_fixture` lazy loader does not work with pytest 9, so each
