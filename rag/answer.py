@@ -67,12 +67,13 @@ def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
 class Answerer:
     """Answers from the top passages; declines without asking the model when the best
     passage scores below `min_evidence` (a cosine similarity: nothing relevant was found).
-    Given an embedder and the articles' bodies, the model reads only the best sentences of each passage with
-    `neighbours` sentences each side (rag.context.lean), not whole passages."""
+    Given an embedder and the articles' bodies, the model reads only the retrieved articles'
+    sentences closest to the question (rag.context.lean), not whole passages."""
 
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
                  temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
-                 embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 1):
+                 embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 1,
+                 share: float = 0.6):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -85,6 +86,7 @@ class Answerer:
         self.embedder = embedder
         self.body_of = body_of
         self.neighbours = neighbours
+        self.share = share
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None) -> Answer:
@@ -97,7 +99,7 @@ class Answerer:
         raw, t_first = "", None
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
         if enough and self.embedder is not None and self.body_of is not None:
-            passages = lean(question, passages, self.embedder, self.body_of, self.neighbours)
+            passages = lean(question, passages, self.embedder, self.body_of, self.neighbours, self.share)
         if enough:
             for piece in self.llm.stream(messages(build_prompt(question, passages)),
                                          max_tokens=self.max_tokens, temperature=self.temperature):

@@ -149,4 +149,5 @@ class Components:
         return Answerer(self.retriever, self.llm, top_k=s.top_k, max_tokens=s.max_answer_tokens,
                         temperature=s.temperature, min_evidence=s.min_evidence,
                         embedder=self.embedder if s.lean_context else None,
-                        body_of=lambda doc_id: self.store.get(doc_id).body, neighbours=s.context_neighbours)
+                        body_of=lambda doc_id: self.store.get(doc_id).body, neighbours=s.context_neighbours,
+                        share=s.context_share)

@@ -1,12 +1,12 @@
-"""Passages -> lean context: the sentences of each passage that carry the answer.
+"""Passages -> lean context: the sentences of the retrieved articles that carry the answer.
 
 The local model spends most of an answer's time reading the prompt, and a small model
-reads a short, focused passage better than a long one. So the model gets, of each
-retrieved passage, its best-scoring sentence (cosine similarity to the question, by the
-same embedder that found the passage) with a neighbour on each side, taken from the
-article (a neighbour may lie beyond the passage's edge); selections from one article that
-meet are merged, so each part of an article is read once. Every selection is a verbatim
-slice of the article, so citations still resolve to offsets in it.
+reads a short, focused text better than a long one. So the model gets, of each article
+the search found, the sentences closest to the question (cosine similarity, by the same
+embedder that found the passages), each with a neighbour on each side, taken from the
+whole article (the answer may sit in a chunk the search did not rank high), within a
+share of the passages' length. Every selection is a verbatim slice of the article, so
+citations still resolve to offsets in it.
 """
 
 from __future__ import annotations

@@ -43,10 +43,12 @@ class Settings(BaseSettings):
     # unanswerable ones score like answerable ones (0.14-0.88), so this gate only stops
     # questions about something else; in-domain ones are left to verification.
     min_evidence: float = Field(0.18, ge=-1.0, le=1.0)
-    # the model reads the best sentence of each passage with this many neighbours each
-    # side (rag.context), not whole passages; off: whole passages
+    # lean context (rag.context): the model reads the retrieved articles' sentences closest
+    # to the question, each with this many neighbours each side, within this share of the
+    # passages' length; off: whole passages
     lean_context: bool = False
     context_neighbours: int = Field(1, ge=0, le=10)
+    context_share: float = Field(0.6, ge=0.0, le=5.0)
 
     # LLM
     llm_backend: Literal["local", "openai"] = "local"

@@ -113,7 +113,7 @@ def test_with_an_embedder_the_model_reads_the_best_sentences_and_cites_into_the_
 
     llm = ScriptedLLM("Charlie counts the votes [1].")
     answerer = Answerer(FixedRetriever([passage(0, len(BODY))]), llm, embedder=WordEmbedder(),
-                        body_of={"a": BODY}.__getitem__, neighbours=0)
+                        body_of={"a": BODY}.__getitem__, neighbours=0, share=0)
     answer = answerer.run("Who counts the votes?")
     assert "Charlie counts the votes." in llm.calls[0][-1]["content"]
     assert "harbour" not in llm.calls[0][-1]["content"]
