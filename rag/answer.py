@@ -100,6 +100,7 @@ class Answerer:
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
         if enough and self.embedder is not None and self.body_of is not None:
             passages = lean(question, passages, self.embedder, self.body_of, self.neighbours, self.share)
+        t_selected = time.perf_counter()
         if enough:
             for piece in self.llm.stream(messages(build_prompt(question, passages)),
                                          max_tokens=self.max_tokens, temperature=self.temperature):
@@ -110,12 +111,14 @@ class Answerer:
         t_done = time.perf_counter()
         parsed = (with_computation(question, on_question(question, parse_answer(raw, passages, question))) if enough
                   else abstention("no_evidence"))
+        t_verified = time.perf_counter()
         t_first = t_first or t_done
         ms = lambda a, b: round((b - a) * 1000)  # noqa: E731
         return Answer(
             question=question, answer=parsed.answer, abstained=parsed.abstained,
             citations=parsed.citations, sentences=parsed.sentences,
             model=self.model_name or self.llm.model,
-            timings_ms={"retrieve": ms(t0, t_retrieved), "prompt": ms(t_retrieved, t_first),
-                        "generate": ms(t_retrieved, t_done), "total": ms(t0, t_done)},
+            timings_ms={"retrieve": ms(t0, t_retrieved), "select": ms(t_retrieved, t_selected),
+                        "prompt": ms(t_selected, t_first), "generate": ms(t_selected, t_done),
+                        "verify": ms(t_done, t_verified), "total": ms(t0, t_verified)},
             passages=passages, withheld=parsed.withheld, abstain_reason=parsed.abstain_reason)
