@@ -174,7 +174,7 @@ class ChromaStore:
             self._articles.upsert(ids=ids, embeddings=centroids, metadatas=metas,
                                   documents=[w.article.body for w in writes])  # the flip
             self._pauses.reach("write:flipped")
-            self._sweep_docs(dict.fromkeys(ids, gen), replaced, self.orphan_grace_s)
+            self._sweep_docs(self._current_generations(ids), replaced, self.orphan_grace_s)
 
     def delete(self, doc_id: str) -> None:
         """Remove the article (readers stop seeing it at once), then its chunks."""
@@ -184,7 +184,7 @@ class ChromaStore:
                 raise NotFound(f"no document with id {doc_id!r}")
             self._articles.delete(ids=[doc_id])
             self._pauses.reach("delete:removed")
-            self._sweep_docs({doc_id: None}, current, self.orphan_grace_s)
+            self._sweep_docs({}, current, self.orphan_grace_s, docs=[doc_id])
 
     def sweep(self, older_than_s: float | None = None) -> int:
         """Delete chunks of generations no article record points to (a replaced version, a crashed
@@ -198,8 +198,7 @@ class ChromaStore:
         for i in range(0, len(docs), 100):
             group = docs[i:i + 100]
             with self._locks.holding(group):
-                now = self._current_generations(group)
-                removed += self._sweep_docs({d: now.get(d) for d in group}, {}, grace)
+                removed += self._sweep_docs(self._current_generations(group), {}, grace, docs=group)
         return removed
 
     def _add_chunks(self, writes: Sequence[ArticleWrite], gen: str) -> None:
@@ -216,15 +215,19 @@ class ChromaStore:
             self._chunks.add(ids=stored_ids[i:i + step], embeddings=vecs[i:i + step],
                              documents=docs[i:i + step], metadatas=metas[i:i + step])
 
-    def _sweep_docs(self, current: dict[str, str | None], replaced: dict[str, str], grace_s: float) -> int:
-        """Delete the given articles' chunks that are not of their `current` generation and are
-        either of the `replaced` one or older than `grace_s`. Callers hold the articles' locks."""
-        if not current:
+    def _sweep_docs(self, current: dict[str, str], replaced: dict[str, str], grace_s: float,
+                    docs: Sequence[str] | None = None) -> int:
+        """Delete the chunks of `docs` (default: those in `current`) that are not of their
+        `current` generation (none for a doc without a record) and are either of the `replaced`
+        one (once current, so never current again) or older than `grace_s`. Callers hold the
+        articles' locks. Why this is safe when processes race: see the module notes."""
+        docs = list(current) if docs is None else list(docs)
+        if not docs:
             return 0
         cutoff = time.time() - grace_s
-        got = self._chunks.get(where=_doc_ids_where(list(current)), include=["metadatas"])
+        got = self._chunks.get(where=_doc_ids_where(docs), include=["metadatas"])
         doomed = [cid for cid, m in zip(got["ids"], got["metadatas"], strict=True)
-                  if _generation(m) != current[m["doc_id"]]
+                  if _generation(m) != current.get(m["doc_id"])
                   and (_generation(m) == replaced.get(m["doc_id"]) or m.get("written", 0) <= cutoff)]
         if doomed:
             self._chunks.delete(ids=doomed)
