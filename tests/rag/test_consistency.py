@@ -4,7 +4,7 @@ damaged by hand through the raw collections)."""
 import pytest
 
 from rag.consistency import check_store
-from tests.rag.test_store import V1, V2, article_write, open_store, sentences
+from tests.rag.test_store import V1, V2, article_write, open_store, sentences, vector
 
 
 @pytest.fixture
@@ -26,7 +26,8 @@ def test_a_whole_store_is_clean(store):
 
 
 def test_a_chunk_whose_text_is_not_its_span_of_the_body(store):
-    store._chunks.update(ids=[stored_ids(store, "a.txt")[0]], documents=["Something else."])
+    store._chunks.update(ids=[stored_ids(store, "a.txt")[0]], documents=["Something else."],
+                          embeddings=[vector("Something else.")])
     assert any("text is not body" in p for p in check_store(store).problems)
 
 
