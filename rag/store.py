@@ -191,7 +191,10 @@ class ChromaStore:
         or losing writer's, a deleted article's) once `older_than_s` old (default: the store's
         `orphan_grace_s`). Returns the number of chunks deleted."""
         grace = self.orphan_grace_s if older_than_s is None else older_than_s
-        current = {r.doc_id: r.generation for r in self.records(bodies=False)}
+        records = list(self.records(bodies=False))
+        if self._chunks.count() == sum(r.n_chunks for r in records):
+            return 0  # every record's generation is whole, so no chunk is stale (skip a slow scan)
+        current = {r.doc_id: r.generation for r in records}
         stale = {m["doc_id"] for _, _, m in self._scan(self._chunks, ["metadatas"])
                  if _generation(m) != current.get(m["doc_id"])}
         removed, docs = 0, sorted(stale)
