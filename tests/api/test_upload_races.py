@@ -104,12 +104,12 @@ def test_concurrent_uploads_in_one_worker_are_serialised_per_article(tmp_path, b
     assert got["clean"], got  # one process: its per-article lock leaves nothing to sweep
 
 
-@pytest.mark.parametrize("point", ["write:added@1", "write:flipped@1"])
+@pytest.mark.parametrize("point", ["write:added@2", "write:flipped@2"])
 def test_a_server_killed_inside_an_upload_keeps_one_version_and_sweeps_on_restart(tmp_path, bbc, point):
+    """The first upload goes through; the server is killed inside the second one's store write."""
     old, new = versions(bbc)
-    with serve(tmp_path) as (base, _, _):
-        assert httpx.post(f"{base}/v1/documents", json=old, timeout=300).status_code == 201
     with serve(tmp_path, BYLINE_TEST_PAUSE_AT=point) as (base, proc, log):
+        assert httpx.post(f"{base}/v1/documents", json=old, timeout=300).status_code == 201
         sending = threading.Thread(target=post_and_lose_the_answer, args=(f"{base}/v1/documents", new))
         sending.start()
         wait_for_line(log, "byline-test: paused at", proc)
@@ -120,7 +120,7 @@ def test_a_server_killed_inside_an_upload_keeps_one_version_and_sweeps_on_restar
     assert got["ok"] and got["stale_chunks"] > 0, got  # the dead write's leftovers, never read
     with serve(tmp_path) as (base, _, _):
         body = reader_sees_one_whole_version(base, [old, new])
-        assert body == (old["body"] if point == "write:added@1" else new["body"])
+        assert body == (old["body"] if point == "write:added@2" else new["body"])
         assert httpx.post(f"{base}/v1/documents", json=new, timeout=300).status_code == 200  # the client's retry
         reader_sees_one_whole_version(base, [new])
     got = check(tmp_path / "data", tmp_path, {DOC: new["body"]})

@@ -4,7 +4,9 @@ and after every rerun the store holds exactly the corpus, one generation per art
 nothing lost, duplicated or stale.
 
 Kill points: the test-only pause points inside ChromaStore.write/delete (the process
-stops there and is killed) and random moments of a run. Each trial first edits, adds or
+stops there and is killed) and random moments of a run (within the length of the last
+rerun that did a trial's work; most land before or after the short store writes, which
+is what the pause points are for). Each trial first edits, adds or
 removes some articles, so kills land in replacements, not only in first writes.
 `BYLINE_CRASH_TRIALS` (default 8) sets the number of trials; the trial log is printed.
 """
@@ -115,7 +117,7 @@ def test_sigkilled_ingest_leaves_whole_articles_and_a_rerun_finishes(small_bbc, 
     rng = random.Random(10)
     data_dir, spare, log = tmp_path / "data", tmp_path / "spare", tmp_path / "ingest.log"
     spare.mkdir()
-    trials = []
+    trials, full_run_s = [], 12.0  # a rerun's length that did the trial's work: random kills fall within it
     for trial in range(n_trials):
         if trial:
             change_corpus(small_bbc, spare, rng, trial)
@@ -123,7 +125,7 @@ def test_sigkilled_ingest_leaves_whole_articles_and_a_rerun_finishes(small_bbc, 
         started = time.monotonic()
         proc = start_ingest(small_bbc, data_dir, log, None if point == "random" else point)
         if point == "random":
-            delay = rng.uniform(2.0, 12.0)
+            delay = rng.uniform(0.4, 1.0) * full_run_s
             killed, point = kill_after(proc, delay), f"random {delay:.1f} s"
         else:
             killed = kill_when_paused(proc, log)
@@ -133,9 +135,12 @@ def test_sigkilled_ingest_leaves_whole_articles_and_a_rerun_finishes(small_bbc, 
         seen = check(data_dir, tmp_path) if killed else None
         if seen is not None:
             assert seen["ok"], (trial, point, seen)  # readers see no partial or mixed article
+        rerun_started = time.monotonic()
         rerun = subprocess.run([str(BIN / "byline"), "ingest", "--prune", str(small_bbc)], capture_output=True,
                                text=True, env=byline_env(data_dir), timeout=900)
         assert rerun.returncode == 0, rerun.stderr[-3000:]
+        if trial and "updated 0" not in rerun.stdout:
+            full_run_s = time.monotonic() - rerun_started
         after = check(data_dir, tmp_path, bodies(small_bbc))
         assert after["clean"], (trial, point, after)
         trials.append((killed, f"trial {trial}: kill at {point}: {'killed' if killed else 'finished first'} "
