@@ -17,8 +17,7 @@ from rag.consistency import check_store
 from rag.embedding import OnnxMiniLMEmbedder
 from rag.store import ChromaStore, connect
 from tests.api.test_e2e import chroma  # noqa: F401 (fixture)
-from tests.processes import BIN, free_port, running, wait_for
-from tests.rag.test_ingest_crash import byline_env, check
+from tests.processes import BIN, byline_env, check_store_in_a_process, free_port, running, wait_for
 
 DOC = "race-1"
 
@@ -100,7 +99,7 @@ def test_concurrent_uploads_in_one_worker_are_serialised_per_article(tmp_path, b
             assert set(upload_together(base, bodies)) <= {200, 201}
             body = reader_sees_one_whole_version(base, bodies)
             bodies = [{**b, "body": b["body"] + f"\nRound {r}."} for b in bodies]
-    got = check(tmp_path / "data", tmp_path, {DOC: body})
+    got = check_store_in_a_process(tmp_path / "data", tmp_path, {DOC: body})
     assert got["clean"], got  # one process: its per-article lock leaves nothing to sweep
 
 
@@ -116,14 +115,14 @@ def test_a_server_killed_inside_an_upload_keeps_one_version_and_sweeps_on_restar
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         sending.join()
-    got = check(tmp_path / "data", tmp_path)
+    got = check_store_in_a_process(tmp_path / "data", tmp_path)
     assert got["ok"] and got["stale_chunks"] > 0, got  # the dead write's leftovers, never read
     with serve(tmp_path) as (base, _, _):
         body = reader_sees_one_whole_version(base, [old, new])
         assert body == (old["body"] if point == "write:added@2" else new["body"])
         assert httpx.post(f"{base}/v1/documents", json=new, timeout=300).status_code == 200  # the client's retry
         reader_sees_one_whole_version(base, [new])
-    got = check(tmp_path / "data", tmp_path, {DOC: new["body"]})
+    got = check_store_in_a_process(tmp_path / "data", tmp_path, {DOC: new["body"]})
     assert got["clean"], got  # swept when the server started again
 
 

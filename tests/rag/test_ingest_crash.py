@@ -13,32 +13,22 @@ removes some articles, so kills land in replacements, not only in first writes.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
 from rag.corpus import read_file, scan
-from tests.conftest import REPO
-from tests.processes import BIN
+from tests.processes import BIN, byline_env, check_store_in_a_process
 
 # trial 0 ingests the corpus into an empty store (two store writes); later trials replace
 # edited articles (one write), remove one (a delete) and add one back
 FIRST_POINT = "write:flipped@2"
 POINTS = ["write:added@1", "write:flipped@1", "random", "delete:removed@1", "random"]
-
-
-def byline_env(data_dir, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BYLINE_", "OPENAI_"))}
-    env.update(BYLINE_DATA_DIR=str(data_dir), **extra)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))  # this checkout's code
-    return env
 
 
 def start_ingest(corpus, data_dir, log, pause_at=None) -> subprocess.Popen:
@@ -71,16 +61,6 @@ def kill_after(proc, delay_s) -> bool:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         return True
-
-
-def check(data_dir, tmp_path, expected=None) -> dict:
-    argv = [sys.executable, "-m", "tests.storecheck", str(data_dir)]
-    if expected is not None:
-        (tmp_path / "expected.json").write_text(json.dumps(expected), encoding="utf-8")
-        argv.append(str(tmp_path / "expected.json"))
-    out = subprocess.run(argv, capture_output=True, text=True, env=byline_env(data_dir), timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout)
 
 
 def bodies(corpus) -> dict[str, str]:
@@ -132,7 +112,7 @@ def test_sigkilled_ingest_leaves_whole_articles_and_a_rerun_finishes(small_bbc, 
             assert killed, (trial, point, "the pause point was never reached", log.read_text()[-3000:])
         assert killed or proc.returncode == 0, log.read_text()[-3000:]
         run_s = time.monotonic() - started
-        seen = check(data_dir, tmp_path) if killed else None
+        seen = check_store_in_a_process(data_dir, tmp_path) if killed else None
         if seen is not None:
             assert seen["ok"], (trial, point, seen)  # readers see no partial or mixed article
         rerun_started = time.monotonic()
@@ -141,7 +121,7 @@ def test_sigkilled_ingest_leaves_whole_articles_and_a_rerun_finishes(small_bbc, 
         assert rerun.returncode == 0, rerun.stderr[-3000:]
         if trial and "updated 0" not in rerun.stdout:
             full_run_s = time.monotonic() - rerun_started
-        after = check(data_dir, tmp_path, bodies(small_bbc))
+        after = check_store_in_a_process(data_dir, tmp_path, bodies(small_bbc))
         assert after["clean"], (trial, point, after)
         trials.append((killed, f"trial {trial}: kill at {point}: {'killed' if killed else 'finished first'} "
                        f"after {run_s:.1f} s; after the kill: {seen and {k: seen[k] for k in ('articles', 'chunks', 'stale_chunks')}}; "
