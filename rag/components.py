@@ -120,7 +120,8 @@ class Components:
     @part
     def store(self) -> ChromaStore:
         s = self.settings
-        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.embedder.name)
+        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.embedder.name,
+                           orphan_grace_s=s.orphan_grace_s if s.chroma_url else 0.0)
 
     @part
     def chunker(self) -> Chunker:

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     seeds_dir: Path = Path(__file__).resolve().parents[1] / "seeds"  # the checkout's seeds/
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 -> Chroma server
     collection: str = "byline"
+    # a chunk generation no article points to (a crashed or losing writer's) is swept once this old;
+    # only with a Chroma server: the embedded store has one writer process and sweeps at once
+    orphan_grace_s: float = Field(600.0, ge=0)
 
     # articles -> chunks
     chunk_size: int = Field(120, ge=32, le=1024)  # tokens (small: the local model reads ~55 tokens/s)
