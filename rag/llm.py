@@ -6,13 +6,16 @@ OpenAI-compatible chat endpoint through the `openai` package.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
-from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput
+from rag.errors import BackendBusy, BackendTimeout, BackendUnavailable, InvalidInput
 
 
 class LLM(Protocol):
@@ -106,7 +109,31 @@ class OpenAICompatibleLLM:
                     yield chunk.choices[0].delta.content
         except openai.APITimeoutError:
             raise BackendTimeout(f"the LLM endpoint did not answer in time (model {self.model})") from None
-        except openai.APIConnectionError as e:
+        except openai.APIConnectionError as e:  # unreachable, or the connection dropped mid-stream
             raise BackendUnavailable(f"cannot reach the LLM endpoint: {e}") from None
+        except openai.RateLimitError as e:  # 429 (after the client's own retries): busy, not broken
+            raise BackendBusy(f"the LLM endpoint answered 429: {e.message}",
+                              retry_after=retry_after_s(e.response.headers.get("retry-after"))) from None
         except openai.APIStatusError as e:
             raise BackendUnavailable(f"the LLM endpoint answered {e.status_code}: {e.message}") from None
+
+
+def retry_after_s(value: str | None, default: int = 5, longest: int = 3600) -> int:
+    """Whole seconds to wait from a Retry-After header (seconds or an HTTP date), at least 1
+    and at most `longest`; `default` when the header is missing or unreadable."""
+    if not value or not value.strip():
+        return default
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return default
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    if not math.isfinite(seconds):
+        return default
+    return max(1, min(longest, math.ceil(seconds)))
