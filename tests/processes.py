@@ -1,8 +1,10 @@
 """Real processes on loopback for tests: free ports, readiness polling, subprocesses
-that are always stopped, and a `chroma run` server from the installed chromadb."""
+that are always stopped, a `chroma run` server from the installed chromadb, and
+llama-cpp-python's OpenAI-compatible model server."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -65,3 +67,17 @@ def chroma_server(workdir: Path):
     with running(argv, workdir / "chroma.log") as proc:
         wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", 60, proc=proc)
         yield proc, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def llama_cpp_server(workdir: Path, gguf: Path, alias: str, n_ctx: int = 2048):
+    """llama-cpp-python's own OpenAI-compatible server (`python -m llama_cpp.server`, the
+    `llama-cpp-python[server]` extra) on a loopback port, serving `gguf` as model `alias`
+    with every core and a fixed seed; yields (process, base URL ending in /v1)."""
+    port = free_port()
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", alias,
+            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx),
+            "--n_threads", str(os.cpu_count() or 1), "--seed", "0", "--verbose", "False"]
+    with running(argv, workdir / "llama-server.log") as proc:
+        wait_for(f"http://127.0.0.1:{port}/v1/models", 180, proc=proc)
+        yield proc, f"http://127.0.0.1:{port}/v1"
