@@ -114,8 +114,20 @@ class OpenAICompatibleLLM:
         except openai.RateLimitError as e:  # 429 (after the client's own retries): busy, not broken
             raise BackendBusy(f"the LLM endpoint answered 429: {e.message}",
                               retry_after=retry_after_s(e.response.headers.get("retry-after"))) from None
+        except openai.BadRequestError as e:
+            if context_exceeded(e):  # as the local backend: the request asked for too much, 422
+                said = e.body.get("message") if isinstance(e.body, dict) else None
+                raise InvalidInput("the question and its passages exceed the model's context; ask with a smaller "
+                                   f"top_k or a shorter question (the endpoint said: {said or e.message})") from None
+            raise BackendUnavailable(f"the LLM endpoint answered 400: {e.message}") from None
         except openai.APIStatusError as e:
             raise BackendUnavailable(f"the LLM endpoint answered {e.status_code}: {e.message}") from None
+
+
+def context_exceeded(e) -> bool:
+    """Whether an endpoint's 400 says the prompt is over the model's context: OpenAI and
+    llama.cpp's server send code `context_length_exceeded`; vLLM only says so in words."""
+    return getattr(e, "code", None) == "context_length_exceeded" or "maximum context length" in str(e.message)
 
 
 def retry_after_s(value: str | None, default: int = 5, longest: int = 3600) -> int:

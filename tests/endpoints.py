@@ -75,3 +75,19 @@ def drops_mid_stream(words: list[str]) -> Respond:
         h.close_connection = True
         h.connection.shutdown(2)  # SHUT_RDWR: no terminating chunk
     return respond
+
+
+def context_too_small(window: int = 2048) -> Respond:
+    """Every request: the 400 llama.cpp's server (and OpenAI) send for a prompt over the context."""
+    def respond(h: BaseHTTPRequestHandler) -> None:
+        body = json.dumps({"error": {
+            "message": f"This model's maximum context length is {window} tokens. However, you requested 2407 "
+                       "tokens (2207 in the messages, 200 in the completion). Please reduce the length of the "
+                       "messages or completion.",
+            "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}).encode()
+        h.send_response(400)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    return respond

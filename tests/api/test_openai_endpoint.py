@@ -3,7 +3,7 @@
 --workers 2` on a `chroma run` server pointed at it with BYLINE_LLM_BACKEND=openai.
 Plain and streamed answers with verified citations, the same answer twice (temperature 0,
 the same messages as the local path), the log-probabilities a grounding check may use,
-and the model server dying mid-stream. Rate limits and dropped streams from endpoints
+a prompt over the server's context (422, as locally), and the model server dying mid-stream. Rate limits and dropped streams from endpoints
 that misbehave on purpose: tests/rag/test_llm.py and tests/api/routes/test_answer.py.
 
 The tests share one stack and run in file order; the last one kills the model server."""
@@ -36,7 +36,8 @@ def stack(tmp_path_factory):
     gguf = ensure_gguf(Settings().cache_dir)
     with llama_cpp_server(work, gguf, MODEL) as (llama, llm_url), chroma_server(work) as (_, chroma_url):
         with byline_serve(work, chroma_url, BYLINE_LLM_BACKEND="openai", BYLINE_OPENAI_BASE_URL=llm_url,
-                          OPENAI_API_KEY="unused", BYLINE_LLM_MODEL=MODEL) as (base, _):
+                          OPENAI_API_KEY="unused", BYLINE_LLM_MODEL=MODEL,
+                          BYLINE_MAX_QUESTION_CHARS="20000") as (base, _):
             assert upload_seed(base).status_code == 201
             yield base, llama, llm_url
 
@@ -90,6 +91,15 @@ def test_the_endpoint_gives_log_probabilities_streamed(stack):
         logprobs=True, top_logprobs=2, stream=True))
     scored = [t for c in chunks if c.choices and c.choices[0].logprobs for t in c.choices[0].logprobs.content]
     assert scored and all(t.logprob <= 0 and len(t.top_logprobs) == 2 for t in scored)
+
+
+def test_a_prompt_over_the_servers_context_is_422_as_with_the_local_model(stack):
+    """llama.cpp's server refuses it before reading it (cheap): the same 422 as the local backend."""
+    base, _, _ = stack
+    question = "Who is NATO's Secretary General? " + "Say what Rutte said about NATO and Ukraine. " * 250
+    r = httpx.post(f"{base}/v1/answer", json={"question": question}, timeout=120)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text
+    assert "exceed the model's context" in r.json()["error"]["message"]
 
 
 def test_the_model_server_dying_mid_stream_ends_the_stream_with_an_error_event(stack):

@@ -8,9 +8,9 @@ from email.utils import format_datetime
 
 import pytest
 
-from rag.errors import BackendBusy, BackendUnavailable
+from rag.errors import BackendBusy, BackendUnavailable, InvalidInput
 from rag.llm import OpenAICompatibleLLM, retry_after_s
-from tests.endpoints import drops_mid_stream, endpoint, rate_limited
+from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited
 
 MESSAGES = [{"role": "system", "content": "Answer."}, {"role": "user", "content": "Who?"}]
 
@@ -56,3 +56,13 @@ def test_a_connection_dropped_mid_stream_is_backend_unavailable_after_the_words_
             for piece in llm_at(url).stream(MESSAGES, max_tokens=8, temperature=0):
                 got.append(piece)
     assert got == ["Mark", " Rutte"] and not isinstance(caught.value, BackendBusy)
+
+
+def test_a_prompt_over_the_endpoints_context_is_invalid_input_like_on_the_local_backend():
+    with endpoint(context_too_small(2048)) as (url, received):
+        with pytest.raises(InvalidInput) as caught:
+            list(llm_at(url, max_retries=2).stream(MESSAGES, max_tokens=8, temperature=0))
+    assert str(caught.value).startswith("the question and its passages exceed the model's context; ask with a "
+                                        "smaller top_k")
+    assert "maximum context length is 2048 tokens" in str(caught.value) and "Error code" not in str(caught.value)
+    assert len(received) == 1  # not retried

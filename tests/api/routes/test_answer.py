@@ -13,7 +13,7 @@ from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput, ModelEr
 from rag.llm import OpenAICompatibleLLM
 from tests.api.conftest import LOCAL, without_model
 from tests.conftest import SEED_FILE
-from tests.endpoints import drops_mid_stream, endpoint, rate_limited
+from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited
 from tests.processes import free_port
 
 QUESTION = "Who is NATO's Secretary General?"
@@ -191,6 +191,13 @@ def test_llm_endpoint_rate_limit_is_503_with_its_retry_after(openai_llm_client):
             assert r.json()["error"]["code"] == "backend_busy"
             assert r.json()["error"]["message"].startswith("the model endpoint is busy")
     assert len(received) == 2 and received[0]["messages"][-1]["content"].endswith(QUESTION)
+
+
+def test_llm_endpoint_context_too_small_is_422_as_with_the_local_model(openai_llm_client):
+    with endpoint(context_too_small()) as (url, _):
+        r = openai_llm_client(url).post("/v1/answer", json={"question": QUESTION, "stream": True})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input"
+    assert "smaller top_k" in r.json()["error"]["message"]
 
 
 def test_llm_endpoint_dropping_the_stream_ends_it_with_an_error_event(openai_llm_client):
