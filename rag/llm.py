@@ -101,12 +101,14 @@ class OpenAICompatibleLLM:
     def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
         openai = self._openai
         try:
-            chunks = self._client.chat.completions.create(
-                model=self.model, messages=messages, max_tokens=max_tokens,
-                temperature=temperature, stream=True)
-            for chunk in chunks:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+            # `with`: a reader that stops early (a cancelled answer) closes the connection, which
+            # tells the endpoint to stop generating
+            with self._client.chat.completions.create(
+                    model=self.model, messages=messages, max_tokens=max_tokens,
+                    temperature=temperature, stream=True) as chunks:
+                for chunk in chunks:
+                    if chunk.choices and chunk.choices[0].delta.content:
+                        yield chunk.choices[0].delta.content
         except openai.APITimeoutError:
             raise BackendTimeout(f"the LLM endpoint did not answer in time (model {self.model})") from None
         except openai.APIConnectionError as e:  # unreachable, or the connection dropped mid-stream

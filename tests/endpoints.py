@@ -1,12 +1,14 @@
 """Tiny misbehaving OpenAI-compatible endpoints on loopback, in a thread of the test process
 (stdlib only): one that answers every chat request 429 with a Retry-After, and one that
-streams a few words and then drops the connection. A real model server runs in
+streams a few words and then drops the connection, and one that streams slowly and notices
+when its client hangs up. A real model server runs in
 tests/api/test_openai_endpoint.py; these are the failures it cannot be made to produce."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,4 +92,25 @@ def context_too_small(window: int = 2048) -> Respond:
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
         h.wfile.write(body)
+    return respond
+
+
+def slow_stream(words: int, delay_s: float, gone: threading.Event) -> Respond:
+    """A streamed 200 sending `words` words `delay_s` apart; sets `gone` when a write fails
+    because the client closed the connection (a model server would stop generating there)."""
+    def respond(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/event-stream")
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        try:
+            for n in range(words):
+                event = chunk(f" w{n}")
+                h.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+                h.wfile.flush()
+                time.sleep(delay_s)
+            h.wfile.write(b"0\r\n\r\n")
+        except OSError:  # broken pipe, connection reset
+            gone.set()
+            h.close_connection = True
     return respond

@@ -3,6 +3,7 @@ model server: tests/api/test_openai_endpoint.py)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -10,7 +11,7 @@ import pytest
 
 from rag.errors import BackendBusy, BackendUnavailable, InvalidInput
 from rag.llm import OpenAICompatibleLLM, retry_after_s
-from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited
+from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited, slow_stream
 
 MESSAGES = [{"role": "system", "content": "Answer."}, {"role": "user", "content": "Who?"}]
 
@@ -66,3 +67,14 @@ def test_a_prompt_over_the_endpoints_context_is_invalid_input_like_on_the_local_
                                         "smaller top_k")
     assert "maximum context length is 2048 tokens" in str(caught.value) and "Error code" not in str(caught.value)
     assert len(received) == 1  # not retried
+
+
+def test_closing_the_stream_early_hangs_up_on_the_endpoint():
+    """A reader that stops (a client gone, an answer cancelled) must free the model server,
+    not leave it generating into a connection nobody reads."""
+    gone = threading.Event()
+    with endpoint(slow_stream(words=400, delay_s=0.05, gone=gone)) as (url, _):
+        pieces = llm_at(url).stream(MESSAGES, max_tokens=400, temperature=0)
+        assert next(pieces) == " w0"
+        pieces.close()
+        assert gone.wait(10), "the endpoint kept streaming to a reader that had stopped"
