@@ -103,12 +103,18 @@ class OpenAICompatibleLLM:
         try:
             # `with`: a reader that stops early (a cancelled answer) closes the connection, which
             # tells the endpoint to stop generating
+            finished = False
             with self._client.chat.completions.create(
                     model=self.model, messages=messages, max_tokens=max_tokens,
                     temperature=temperature, stream=True) as chunks:
                 for chunk in chunks:
-                    if chunk.choices and chunk.choices[0].delta.content:
+                    if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
                         yield chunk.choices[0].delta.content
+                    finished = finished or bool(chunk.choices and chunk.choices[0].finish_reason)
+            if not finished:  # e.g. llama.cpp's server cut it short for another request
+                raise BackendUnavailable("the LLM endpoint ended the stream without finishing the answer "
+                                         "(no finish_reason); a llama.cpp server does so when another request "
+                                         "arrives unless started with --interrupt_requests False")
         except openai.APITimeoutError:
             raise BackendTimeout(f"the LLM endpoint did not answer in time (model {self.model})") from None
         except openai.APIConnectionError as e:  # unreachable, or the connection dropped mid-stream

@@ -114,3 +114,23 @@ def slow_stream(words: int, delay_s: float, gone: threading.Event) -> Respond:
             gone.set()
             h.close_connection = True
     return respond
+
+
+def streams(words: list[str], finish_reason: str | None = "stop") -> Respond:
+    """A streamed 200 sending `words`, then a chunk with `finish_reason` (none when None: how
+    llama.cpp's server cuts a stream short when another request arrives), then [DONE]."""
+    def respond(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/event-stream")
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        events = [chunk(w) for w in words] + [b"data: [DONE]\n\n"]
+        if finish_reason:
+            done = json.loads(chunk("")[6:])
+            done["choices"][0].update(delta={}, finish_reason=finish_reason)
+            events.insert(-1, f"data: {json.dumps(done)}\n\n".encode())
+        for event in events:
+            h.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+        h.wfile.write(b"0\r\n\r\n")
+        h.wfile.flush()
+    return respond

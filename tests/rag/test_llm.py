@@ -11,7 +11,7 @@ import pytest
 
 from rag.errors import BackendBusy, BackendUnavailable, InvalidInput
 from rag.llm import OpenAICompatibleLLM, retry_after_s
-from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited, slow_stream
+from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited, slow_stream, streams
 
 MESSAGES = [{"role": "system", "content": "Answer."}, {"role": "user", "content": "Who?"}]
 
@@ -78,3 +78,20 @@ def test_closing_the_stream_early_hangs_up_on_the_endpoint():
         assert next(pieces) == " w0"
         pieces.close()
         assert gone.wait(10), "the endpoint kept streaming to a reader that had stopped"
+
+
+@pytest.mark.parametrize("finish_reason", ["stop", "length"])
+def test_a_finished_stream_is_the_answer(finish_reason):
+    with endpoint(streams(["Mark", " Rutte", " [1]."], finish_reason)) as (url, _):
+        assert "".join(llm_at(url).stream(MESSAGES, max_tokens=8, temperature=0)) == "Mark Rutte [1]."
+
+
+def test_a_stream_cut_short_without_a_finish_reason_is_not_an_answer():
+    """llama.cpp's server, unless started with --interrupt_requests False, ends a stream with
+    [DONE] but no finish_reason when another request arrives: a truncated answer."""
+    got = []
+    with endpoint(streams(["Mark", " Rutte"], finish_reason=None)) as (url, _):
+        with pytest.raises(BackendUnavailable, match="without finishing"):
+            for piece in llm_at(url).stream(MESSAGES, max_tokens=8, temperature=0):
+                got.append(piece)
+    assert got == ["Mark", " Rutte"]
