@@ -9,7 +9,7 @@ import socket
 import numpy as np
 import pytest
 
-from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput, ModelError
+from rag.errors import BackendBusy, BackendTimeout, BackendUnavailable, InvalidInput, ModelError
 from rag.llm import OpenAICompatibleLLM
 from tests.api.conftest import LOCAL, without_model
 from tests.conftest import SEED_FILE
@@ -142,6 +142,14 @@ def test_failure_mid_stream_is_an_error_event(client, llm):
     assert [k for k, _ in got] == ["token"] * 3 + ["error"]
     assert got[-1][1]["status"] == 504 and got[-1][1]["error"]["code"] == "backend_timeout"
     assert got[-1][1]["error"]["message"].startswith("a backend did not answer in time; try again later")
+
+
+def test_busy_backend_mid_stream_is_an_error_event_with_retry_after(client, llm):
+    llm.fail, llm.fail_after = BackendBusy("the LLM endpoint answered 429", retry_after=9), 2
+    got = events(client.post("/v1/answer", json={"question": QUESTION, "stream": True}).text)
+    assert [k for k, _ in got] == ["token"] * 2 + ["error"]
+    assert got[-1][1]["status"] == 503 and got[-1][1]["retry_after"] == 9
+    assert got[-1][1]["error"]["code"] == "backend_busy"
 
 
 def test_unexpected_failure_mid_stream_hides_internals(client, llm, caplog):
