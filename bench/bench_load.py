@@ -1,7 +1,8 @@
 """Mixed traffic on loopback for a bounded time (not a test): prints numbers, asserts nothing.
 
     python bench/bench_load.py [--seconds 120] [--clients 6] [--askers 3] [--articles 50]
-                               [--llm server|local] [--workers 2] [--keep-rate-limits] [--work DIR]
+                               [--llm server|local] [--llm-timeout 600] [--workers 2]
+                               [--rss-every 30] [--keep-rate-limits] [--work DIR]
 
 Starts a `chroma run` server, ingests --articles BBC articles into it (`byline ingest`),
 starts the model (`--llm server`: llama-cpp-python's OpenAI-compatible server on the
@@ -13,12 +14,13 @@ on this checkout's code. Then, for --seconds:
   new BBC articles, or changed versions of ones uploaded before) and deletes (8%, of
   uploaded articles; a 404 from a race with another delete is fine);
 - --askers threads loop over plain answers, streamed answers, and streamed answers whose
-  client hangs up (after the first token, or while still waiting for it), a third each.
+  client hangs up (after the first token, or while still waiting for it), a third each,
+  each on a new connection (a kept-alive one would send every question to one worker).
 
 Checks afterwards: no 5xx other than a 503 with Retry-After (backpressure), every 429/503
 (status or SSE error event) carries Retry-After, every stream ends with `done` or `error`,
-the server still answers once the load stops, RSS of each server process at start and
-end, and the store's consistency (every article complete, exactly one set of chunks,
+the server still answers once the load stops, RSS of each server process from the end of
+the warm-up to the end of the traffic (sampled every --rss-every s), and the store's consistency (every article complete, exactly one set of chunks,
 each chunk's text equal to body[start:end], no orphan chunks).
 """
 
@@ -105,7 +107,9 @@ class Traffic:
 
     def asker(self, n: int) -> None:
         rnd = random.Random(self._seed * 1000 + 500 + n)
-        with httpx.Client(base_url=self.base, timeout=httpx.Timeout(10, read=600)) as http:
+        # a new connection per question, so questions spread over the workers (a kept-alive one sticks to one)
+        with httpx.Client(base_url=self.base, timeout=httpx.Timeout(10, read=900),
+                          limits=httpx.Limits(max_keepalive_connections=0)) as http:
             while time.monotonic() < self.deadline:
                 op = rnd.choices([o for o, _ in ASK_MIX], [w for _, w in ASK_MIX])[0]
                 question = f"What does the article headlined '{rnd.choice(self.headlines)}' report?"
@@ -325,6 +329,10 @@ def main() -> None:
     ap.add_argument("--pool", type=int, default=100, help="other BBC articles the uploads draw from")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--llm", choices=["server", "local"], default="server")
+    ap.add_argument("--llm-timeout", type=float, default=600,
+                    help="BYLINE_LLM_TIMEOUT_S: the model server sends nothing before its first token, and on "
+                         "2 busy cores a prompt can take minutes (the default 120 s times out and retries)")
+    ap.add_argument("--rss-every", type=float, default=30, help="seconds between RSS samples")
     ap.add_argument("--keep-rate-limits", action="store_true",
                     help="keep the per-client search/upload rate limits (all clients share one address)")
     ap.add_argument("--bbc", type=Path, default=REPO.parent / "shared" / "corpora" / "bbc")
@@ -353,7 +361,7 @@ def run(args, work: Path) -> None:
     with ExitStack() as stack:
         chroma_proc, chroma_url = stack.enter_context(chroma_server(work))
         procs = {"chroma": chroma_proc.pid}
-        extra = {"BYLINE_CHROMA_URL": chroma_url}
+        extra = {"BYLINE_CHROMA_URL": chroma_url, "BYLINE_LLM_TIMEOUT_S": str(args.llm_timeout)}
         if not args.keep_rate_limits:
             extra.update(BYLINE_SEARCH_RATE_PER_MIN="0", BYLINE_UPLOAD_RATE_PER_MIN="0")
         if args.llm == "server":
@@ -389,7 +397,15 @@ def run(args, work: Path) -> None:
         threads += [threading.Thread(target=traffic.asker, args=(n,)) for n in range(args.askers)]
         print(f"traffic: {args.clients} clients + {args.askers} askers for {args.seconds:.0f} s against "
               f"`byline serve --workers {args.workers}` (LLM: {args.llm})")
+        samples: list[tuple[float, dict[str, float]]] = [(0.0, start)]
+        done = threading.Event()
         t = time.monotonic()
+
+        def sample() -> None:
+            while not done.wait(args.rss_every):
+                samples.append((time.monotonic() - t, snapshot(procs)))
+
+        threading.Thread(target=sample, daemon=True).start()
         for th in threads:
             th.start()
         for th in threads[:args.clients]:
@@ -398,11 +414,12 @@ def run(args, work: Path) -> None:
         for th in threads[args.clients:]:
             th.join()
         ask_s = time.monotonic() - t
-        end = snapshot(procs)
+        done.set()
+        samples.append((ask_s, snapshot(procs)))
         report(rec.results, fast_s, ask_s)
-        print("\nRSS MB                start      end")
+        print(f"\n{'RSS MB at s':<16}" + "".join(f"{at:>7.0f}" for at, _ in samples))
         for name in procs:
-            print(f"{name:<22}{start[name]:>7.0f}{end[name]:>9.0f}")
+            print(f"{name:<16}" + "".join(f"{snap[name]:>7.0f}" for _, snap in samples))
         after(base, headlines)
         n_articles, n_chunks, problems = store_problems(chroma_url)
         print(f"\nstore: {n_articles} articles, {n_chunks} chunks: "
