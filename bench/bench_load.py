@@ -330,8 +330,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--llm", choices=["server", "local"], default="server")
     ap.add_argument("--llm-timeout", type=float, default=600,
-                    help="BYLINE_LLM_TIMEOUT_S: the model server sends nothing before its first token, and on "
-                         "2 busy cores a prompt can take minutes (the default 120 s times out and retries)")
+                    help="BYLINE_LLM_TIMEOUT_S (default 120 s): on 2 busy cores one answer, and the queue in "
+                         "front of the model server, can take minutes")
     ap.add_argument("--rss-every", type=float, default=30, help="seconds between RSS samples")
     ap.add_argument("--keep-rate-limits", action="store_true",
                     help="keep the per-client search/upload rate limits (all clients share one address)")

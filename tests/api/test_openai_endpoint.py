@@ -3,7 +3,8 @@
 --workers 2` on a `chroma run` server pointed at it with BYLINE_LLM_BACKEND=openai.
 Plain and streamed answers with verified citations, the same answer twice (temperature 0,
 the same messages as the local path), the log-probabilities a grounding check may use,
-a prompt over the server's context (422, as locally), and the model server dying mid-stream. Rate limits and dropped streams from endpoints
+a prompt over the server's context (503, where the local model gives 422), and the model
+server dying mid-stream. Rate limits and dropped streams from endpoints
 that misbehave on purpose: tests/rag/test_llm.py and tests/api/routes/test_answer.py.
 
 The tests share one stack and run in file order; the last one kills the model server."""
@@ -93,13 +94,15 @@ def test_the_endpoint_gives_log_probabilities_streamed(stack):
     assert scored and all(t.logprob <= 0 and len(t.top_logprobs) == 2 for t in scored)
 
 
-def test_a_prompt_over_the_servers_context_is_422_as_with_the_local_model(stack):
-    """llama.cpp's server refuses it before reading it (cheap): the same 422 as the local backend."""
+def test_a_prompt_over_the_servers_context_is_refused_not_answered(stack):
+    """llama-cpp-python's server has already answered 200 when it finds a streamed prompt over
+    its context, so it just ends the stream (no finish_reason): Byline gives 503, where an
+    endpoint that says 400 context_length_exceeded gives 422 (tests/rag/test_llm.py). Cheap:
+    the server refuses before reading the prompt."""
     base, _, _ = stack
     question = "Who is NATO's Secretary General? " + "Say what Rutte said about NATO and Ukraine. " * 250
     r = httpx.post(f"{base}/v1/answer", json={"question": question}, timeout=120)
-    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text
-    assert "exceed the model's context" in r.json()["error"]["message"]
+    assert r.status_code == 503 and r.json()["error"]["code"] == "backend_unavailable", r.text
 
 
 def test_the_model_server_dying_mid_stream_ends_the_stream_with_an_error_event(stack):
