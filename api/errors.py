@@ -26,8 +26,8 @@ from starlette.exceptions import HTTPException
 
 from api.limits import QueueTimeout
 from api.ratelimit import RateLimited
-from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, BylineError, InvalidInput,
-                        ModelError, NotFound, Overloaded, PayloadTooLarge)
+from rag.errors import (ArticleReadError, BackendBusy, BackendTimeout, BackendUnavailable, BylineError,
+                        InvalidInput, ModelError, NotFound, Overloaded, PayloadTooLarge)
 
 
 class Unauthorized(BylineError):
@@ -58,6 +58,7 @@ STATUS: list[tuple[type[BaseException], int, str]] = [
     (QueueTimeout, 503, "queue_timeout"),
     (RateLimited, 429, "rate_limited"),
     (Overloaded, 429, "overloaded"),
+    (BackendBusy, 503, "backend_busy"),  # the endpoint's 429 is not the client's fault: 503 + Retry-After
     (BackendTimeout, 504, "backend_timeout"),
     (BackendUnavailable, 503, "backend_unavailable"),
     (ModelError, 503, "model_unavailable"),
@@ -79,6 +80,7 @@ HIDDEN = {  # code -> what the client reads instead of the exception's text
                          "the server log",
     "backend_unavailable": "{backend} is unavailable; try again later",
     "backend_timeout": "{backend} did not answer in time; try again later",
+    "backend_busy": "{backend} is busy; try again after the Retry-After delay",
     "internal_error": "internal error; quote the request id when reporting it",
 }
 
@@ -92,7 +94,7 @@ def describe(exc: BaseException, request_id: str = "") -> tuple[int, dict, dict[
         message = HIDDEN.get(code, HIDDEN["internal_error"]).format(backend=backend_of(exc))
         message += f"; request id {request_id}" if request_id else ""
     headers: dict[str, str] = {}
-    if isinstance(exc, Overloaded):
+    if isinstance(exc, (Overloaded, BackendBusy)):
         headers["Retry-After"] = str(max(1, int(exc.retry_after)))
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = 'Bearer realm="byline"'

@@ -78,7 +78,8 @@ def _event(name: str, data: dict) -> dict:
 
 
 ERROR_EVENT = {"type": "object", "required": ["error", "status"], "properties": {
-    "error": {"$ref": "#/components/schemas/ErrorDetail"}, "status": {"type": "integer"}}}
+    "error": {"$ref": "#/components/schemas/ErrorDetail"}, "status": {"type": "integer"},
+    "retry_after": {"type": "integer", "minimum": 1}}}
 OPENAPI_CONTENT = {"text/event-stream": {
     "schema": {"oneOf": [
         _event("token", {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}),
@@ -127,5 +128,10 @@ class AnswerStream(StreamingResponse):
 
 
 def error_event(exc: Exception, request_id: str) -> dict:
-    status, body, _ = report(exc, request_id)
-    return {**body, "status": status}
+    """The `error` event's data: the error body, its status, and `retry_after` (seconds) when
+    the response would have carried a Retry-After header."""
+    status, body, headers = report(exc, request_id)
+    event = {**body, "status": status}
+    if "Retry-After" in headers:
+        event["retry_after"] = int(headers["Retry-After"])
+    return event

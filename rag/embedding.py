@@ -17,7 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput, ModelError
+from rag.errors import BackendBusy, BackendTimeout, BackendUnavailable, InvalidInput, ModelError
+from rag.llm import retry_after_s
 
 ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -129,6 +130,9 @@ class OpenAIEmbedder:
                 resp = self._client.embeddings.create(model=self.model, input=list(texts[i:i + self.batch_size]))
             except self._openai.APITimeoutError as e:
                 raise BackendTimeout(f"embedding endpoint timed out: {e}") from None
+            except self._openai.RateLimitError as e:  # as the chat endpoint's: busy, 503 + Retry-After
+                raise BackendBusy(f"embedding endpoint answered 429: {e.message}",
+                                  retry_after=retry_after_s(e.response.headers.get("retry-after"))) from None
             except self._openai.APIError as e:
                 raise BackendUnavailable(f"embedding endpoint failed: {e}") from None
             vectors.extend(d.embedding for d in sorted(resp.data, key=lambda d: d.index))

@@ -8,7 +8,8 @@
     ├── ArticleReadError        one file could not be read as an article
     ├── ModelError              the local model files are missing or corrupt
     ├── BackendUnavailable      the LLM/embedding endpoint or store cannot be reached
-    │   └── BackendTimeout      ... or did not answer in time
+    │   ├── BackendTimeout      ... or did not answer in time
+    │   └── BackendBusy         ... or refused for now (an endpoint's 429); retry after `retry_after` s
     └── Overloaded              too many answers in flight; retry later
 
 The CLI prints `str(error)` as one line; the HTTP layer maps each class to a status
@@ -51,6 +52,15 @@ class BackendUnavailable(BylineError):
 
 class BackendTimeout(BackendUnavailable):
     """A backend did not answer within its timeout."""
+
+
+class BackendBusy(BackendUnavailable):
+    """A backend refused the work for now (an OpenAI-compatible endpoint's 429 rate limit);
+    it may be retried after `retry_after` seconds (from the endpoint's Retry-After, if any)."""
+
+    def __init__(self, message: str, retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Overloaded(BylineError):

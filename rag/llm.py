@@ -6,14 +6,17 @@ OpenAI-compatible chat endpoint through the `openai` package.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
-from rag.errors import BackendTimeout, BackendUnavailable, BylineError, ContextOverflow, InvalidInput
+from rag.errors import BackendBusy, BackendTimeout, BackendUnavailable, BylineError, ContextOverflow, InvalidInput
 
 
 class LLM(Protocol):
@@ -99,12 +102,23 @@ class OpenAICompatibleLLM:
     def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
         openai = self._openai
         try:
-            chunks = self._client.chat.completions.create(
-                model=self.model, messages=messages, max_tokens=max_tokens,
-                temperature=temperature, stream=True)
-            for chunk in chunks:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+            # `with`: a reader that stops early (a cancelled answer) closes the connection, which
+            # tells the endpoint to stop generating
+            finished = False
+            with self._client.chat.completions.create(
+                    model=self.model, messages=messages, max_tokens=max_tokens,
+                    temperature=temperature, stream=True) as chunks:
+                for chunk in chunks:
+                    if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
+                        yield chunk.choices[0].delta.content
+                    finished = finished or bool(chunk.choices and chunk.choices[0].finish_reason)
+            if not finished:  # e.g. llama.cpp's server cut it short for another request
+                raise BackendUnavailable("the LLM endpoint ended the stream without finishing the answer "
+                                         "(no finish_reason); a llama.cpp server does so when another request "
+                                         "arrives unless started with --interrupt_requests False")
+        except openai.RateLimitError as e:  # 429 (after the client's own retries): busy, not broken
+            raise BackendBusy(f"the LLM endpoint answered 429: {e.message}",
+                              retry_after=retry_after_s(e.response.headers.get("retry-after"))) from None
         except openai.APIError as e:
             raise endpoint_error(e, self.model, max_tokens) from None
 
@@ -139,3 +153,24 @@ def is_context_overflow(e) -> bool:
     body = e.body if isinstance(e.body, dict) else {}
     names = {str(body.get("code") or ""), str(body.get("type") or ""), str(e.code or "")}
     return bool(names & _OVERFLOW_CODES) or bool(_OVERFLOW_TEXT.search(str(body.get("message") or e.message)))
+
+
+def retry_after_s(value: str | None, default: int = 5, longest: int = 3600) -> int:
+    """Whole seconds to wait from a Retry-After header (seconds or an HTTP date), at least 1
+    and at most `longest`; `default` when the header is missing or unreadable."""
+    if not value or not value.strip():
+        return default
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return default
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    if not math.isfinite(seconds):
+        return default
+    return max(1, min(longest, math.ceil(seconds)))

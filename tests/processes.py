@@ -1,5 +1,6 @@
 """Real processes on loopback for tests: free ports, readiness polling, subprocesses
-that are always stopped, and a `chroma run` server from the installed chromadb."""
+that are always stopped, a `chroma run` server from the installed chromadb, and
+llama-cpp-python's OpenAI-compatible model server."""
 
 from __future__ import annotations
 
@@ -87,3 +88,19 @@ def check_store_in_a_process(data_dir: Path, tmp_path: Path, expected: dict | No
     out = subprocess.run(argv, capture_output=True, text=True, env=byline_env(data_dir), timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout)
+
+
+@contextmanager
+def llama_cpp_server(workdir: Path, gguf: Path, alias: str, n_ctx: int = 2048):
+    """llama-cpp-python's own OpenAI-compatible server (`python -m llama_cpp.server`, the
+    `llama-cpp-python[server]` extra) on a loopback port, serving `gguf` as model `alias`
+    with every core, a fixed seed, and one request finished before the next begins;
+    yields (process, base URL ending in /v1)."""
+    port = free_port()
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", alias,
+            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx),
+            "--n_threads", str(os.cpu_count() or 1), "--seed", "0", "--verbose", "False",
+            "--interrupt_requests", "False"]  # its default cuts a stream short when another request comes
+    with running(argv, workdir / "llama-server.log") as proc:
+        wait_for(f"http://127.0.0.1:{port}/v1/models", 180, proc=proc)
+        yield proc, f"http://127.0.0.1:{port}/v1"

@@ -35,3 +35,15 @@ def test_checksum_mismatch_is_refused(tmp_path):
     fake.write_bytes(b"not the model")
     with pytest.raises(ModelError, match="checksum"):
         verified(fake, ONNX_SHA256)
+
+
+def test_an_embedding_endpoint_429_is_busy_with_its_retry_after():
+    from rag.embedding import OpenAIEmbedder
+    from rag.errors import BackendBusy
+    from tests.endpoints import endpoint, rate_limited
+
+    with endpoint(rate_limited("11")) as (url, received):
+        embedder = OpenAIEmbedder("e", base_url=url, api_key="k", timeout_s=10, max_retries=0)
+        with pytest.raises(BackendBusy) as caught:
+            embedder.embed_batch(["a passage"])
+    assert caught.value.retry_after == 11 and received[0]["input"] == ["a passage"]

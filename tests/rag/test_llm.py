@@ -1,52 +1,96 @@
-"""The OpenAI-compatible backend's error mapping, over fake endpoint responses (no server):
-an endpoint that refuses an over-long prompt is the caller's 422, like the local model."""
+"""The OpenAI-compatible backend's failures, against real loopback HTTP endpoints (the real
+model server: tests/api/test_openai_endpoint.py)."""
 
-import httpx2
-import openai
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
 import pytest
 
-from rag.errors import BackendUnavailable, ContextOverflow, InvalidInput
-from rag.llm import OpenAICompatibleLLM
+from rag.errors import BackendBusy, BackendUnavailable, InvalidInput
+from rag.llm import OpenAICompatibleLLM, retry_after_s
+from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited, slow_stream, streams
 
-MESSAGES = [{"role": "system", "content": "Answer."}, {"role": "user", "content": "Q?"}]
-
-# What real servers answer to a prompt over the model's context window.
-OVERFLOW_400 = {
-    "openai": {"error": {"message": "This model's maximum context length is 8192 tokens. However, your "
-                         "messages resulted in 9000 tokens. Please reduce the length of the messages.",
-                         "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}},
-    "vllm": {"object": "error", "message": "This model's maximum context length is 2048 tokens. However, you "
-             "requested 2300 tokens (2100 in the messages, 200 in the completion).",
-             "type": "BadRequestError", "param": None, "code": 400},
-    "llama.cpp server": {"error": {"code": 400, "message": "the request exceeds the available context size, "
-                                   "try increasing it", "type": "exceed_context_size_error",
-                                   "n_prompt_tokens": 2300, "n_ctx": 2048}},
-}
+MESSAGES = [{"role": "system", "content": "Answer."}, {"role": "user", "content": "Who?"}]
 
 
-def llm_answering(status: int, body: dict) -> OpenAICompatibleLLM:
-    """The backend with its HTTP client replaced by one whose every request gets this response."""
-    llm = OpenAICompatibleLLM("some-model", base_url="http://127.0.0.1:9/v1", api_key="k", max_retries=0)
-    transport = httpx2.MockTransport(lambda request: httpx2.Response(status, json=body))
-    llm._client = openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="k", max_retries=0,
-                                http_client=httpx2.Client(transport=transport))
-    return llm
+def llm_at(base_url: str, max_retries: int = 0) -> OpenAICompatibleLLM:
+    return OpenAICompatibleLLM("m", base_url=base_url, api_key="k", timeout_s=10, max_retries=max_retries)
 
 
-@pytest.mark.parametrize("server", sorted(OVERFLOW_400))
-def test_an_endpoint_refusing_a_long_prompt_is_a_context_overflow(server):
-    llm = llm_answering(400, OVERFLOW_400[server])
-    with pytest.raises(ContextOverflow, match="exceeds the model context .* smaller top_k") as info:
-        list(llm.stream(MESSAGES, max_tokens=200, temperature=0.0))
-    assert isinstance(info.value, InvalidInput)  # so the API answers 422, as for the local model
-    assert "200 answer tokens" in str(info.value) and "some-model" in str(info.value)
-
-
-@pytest.mark.parametrize("status,body", [
-    (400, {"error": {"message": "temperature must be at most 2", "type": "invalid_request_error"}}),
-    (404, {"error": {"message": "The model some-model does not exist", "code": "model_not_found"}}),
-    (500, {"error": {"message": "maximum context length is 2048 tokens"}}),  # the server's fault, not ours
+@pytest.mark.parametrize("header, seconds", [
+    ("7", 7), (" 30 ", 30), ("0", 1), ("2.2", 3), ("999999", 3600),
+    (None, 5), ("", 5), ("soon", 5), ("-4", 1), ("inf", 5), ("nan", 5),
 ])
-def test_other_endpoint_errors_stay_backend_errors(status, body):
-    with pytest.raises(BackendUnavailable, match=f"answered {status}"):
-        list(llm_answering(status, body).stream(MESSAGES, max_tokens=200, temperature=0.0))
+def test_retry_after_in_seconds(header, seconds):
+    assert retry_after_s(header) == seconds
+
+
+def test_retry_after_as_an_http_date():
+    in_a_minute = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60), usegmt=True)
+    assert 55 <= retry_after_s(in_a_minute) <= 61
+    assert retry_after_s("Wed, 21 Oct 2015 07:28:00 GMT") == 1  # already past: retry now
+
+
+def test_an_endpoint_429_is_busy_with_its_retry_after_after_the_clients_retries():
+    with endpoint(rate_limited("1")) as (url, received):
+        with pytest.raises(BackendBusy) as caught:
+            list(llm_at(url, max_retries=1).stream(MESSAGES, max_tokens=8, temperature=0))
+    assert caught.value.retry_after == 1
+    assert len(received) == 2  # the openai client honoured Retry-After once, then gave up
+    assert received[0]["messages"] == MESSAGES and received[0]["stream"] is True
+
+
+def test_an_endpoint_429_with_a_long_retry_after_passes_it_on():
+    with endpoint(rate_limited("120")) as (url, _):
+        with pytest.raises(BackendBusy) as caught:
+            list(llm_at(url).stream(MESSAGES, max_tokens=8, temperature=0))
+    assert caught.value.retry_after == 120 and isinstance(caught.value, BackendUnavailable)
+
+
+def test_a_connection_dropped_mid_stream_is_backend_unavailable_after_the_words_it_sent():
+    got = []
+    with endpoint(drops_mid_stream(["Mark", " Rutte"])) as (url, _):
+        with pytest.raises(BackendUnavailable) as caught:
+            for piece in llm_at(url).stream(MESSAGES, max_tokens=8, temperature=0):
+                got.append(piece)
+    assert got == ["Mark", " Rutte"] and not isinstance(caught.value, BackendBusy)
+
+
+def test_a_prompt_over_the_endpoints_context_is_invalid_input_like_on_the_local_backend():
+    with endpoint(context_too_small(2048)) as (url, received):
+        with pytest.raises(InvalidInput) as caught:
+            list(llm_at(url, max_retries=2).stream(MESSAGES, max_tokens=8, temperature=0))
+    assert "exceeds the model context" in str(caught.value) and "smaller top_k" in str(caught.value)
+    assert "Error code" not in str(caught.value)
+    assert len(received) == 1  # not retried
+
+
+def test_closing_the_stream_early_hangs_up_on_the_endpoint():
+    """A reader that stops (a client gone, an answer cancelled) must free the model server,
+    not leave it generating into a connection nobody reads."""
+    gone = threading.Event()
+    with endpoint(slow_stream(words=400, delay_s=0.05, gone=gone)) as (url, _):
+        pieces = llm_at(url).stream(MESSAGES, max_tokens=400, temperature=0)
+        assert next(pieces) == " w0"
+        pieces.close()
+        assert gone.wait(10), "the endpoint kept streaming to a reader that had stopped"
+
+
+@pytest.mark.parametrize("finish_reason", ["stop", "length"])
+def test_a_finished_stream_is_the_answer(finish_reason):
+    with endpoint(streams(["Mark", " Rutte", " [1]."], finish_reason)) as (url, _):
+        assert "".join(llm_at(url).stream(MESSAGES, max_tokens=8, temperature=0)) == "Mark Rutte [1]."
+
+
+def test_a_stream_cut_short_without_a_finish_reason_is_not_an_answer():
+    """llama.cpp's server, unless started with --interrupt_requests False, ends a stream with
+    [DONE] but no finish_reason when another request arrives: a truncated answer."""
+    got = []
+    with endpoint(streams(["Mark", " Rutte"], finish_reason=None)) as (url, _):
+        with pytest.raises(BackendUnavailable, match="without finishing"):
+            for piece in llm_at(url).stream(MESSAGES, max_tokens=8, temperature=0):
+                got.append(piece)
+    assert got == ["Mark", " Rutte"]

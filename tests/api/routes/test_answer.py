@@ -9,10 +9,11 @@ import socket
 import numpy as np
 import pytest
 
-from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput, ModelError
+from rag.errors import BackendBusy, BackendTimeout, BackendUnavailable, InvalidInput, ModelError
 from rag.llm import OpenAICompatibleLLM
 from tests.api.conftest import LOCAL, without_model
 from tests.conftest import SEED_FILE
+from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited
 from tests.processes import free_port
 
 QUESTION = "Who is NATO's Secretary General?"
@@ -143,6 +144,14 @@ def test_failure_mid_stream_is_an_error_event(client, llm):
     assert got[-1][1]["error"]["message"].startswith("a backend did not answer in time; try again later")
 
 
+def test_busy_backend_mid_stream_is_an_error_event_with_retry_after(client, llm):
+    llm.fail, llm.fail_after = BackendBusy("the LLM endpoint answered 429", retry_after=9), 2
+    got = events(client.post("/v1/answer", json={"question": QUESTION, "stream": True}).text)
+    assert [k for k, _ in got] == ["token"] * 2 + ["error"]
+    assert got[-1][1]["status"] == 503 and got[-1][1]["retry_after"] == 9
+    assert got[-1][1]["error"]["code"] == "backend_busy"
+
+
 def test_unexpected_failure_mid_stream_hides_internals(client, llm, caplog):
     llm.fail, llm.fail_after = RuntimeError("secret internals"), 2
     r = client.post("/v1/answer", json={"question": QUESTION, "stream": True}, headers={"X-Request-ID": "abc-123"})
@@ -178,6 +187,36 @@ def test_llm_endpoint_past_its_timeout_is_504(openai_llm_client):
         client = openai_llm_client(f"http://127.0.0.1:{silent.getsockname()[1]}/v1")
         r = client.post("/v1/answer", json={"question": QUESTION})
     assert r.status_code == 504 and r.json()["error"]["code"] == "backend_timeout"
+
+
+def test_llm_endpoint_rate_limit_is_503_with_its_retry_after(openai_llm_client):
+    """The endpoint's 429 is not the client's doing (its own limits give 429): a busy backend, 503."""
+    with endpoint(rate_limited("17")) as (url, received):
+        client = openai_llm_client(url)
+        for stream in (False, True):
+            r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream})
+            assert r.status_code == 503 and r.headers["Retry-After"] == "17", r.text
+            assert r.json()["error"]["code"] == "backend_busy"
+            assert r.json()["error"]["message"].startswith("the model endpoint is busy")
+    assert len(received) == 2 and received[0]["messages"][-1]["content"].endswith(QUESTION)
+
+
+def test_llm_endpoint_context_too_small_is_422_as_with_the_local_model(openai_llm_client):
+    with endpoint(context_too_small()) as (url, _):
+        r = openai_llm_client(url).post("/v1/answer", json={"question": QUESTION, "stream": True})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input"
+    assert "smaller top_k" in r.json()["error"]["message"]
+
+
+def test_llm_endpoint_dropping_the_stream_ends_it_with_an_error_event(openai_llm_client):
+    with endpoint(drops_mid_stream(["Mark", " Rutte"])) as (url, _):
+        r = openai_llm_client(url).post("/v1/answer", json={"question": QUESTION, "stream": True})
+    assert r.status_code == 200
+    got = events(r.text)
+    assert got[:2] == [("token", {"text": "Mark"}), ("token", {"text": " Rutte"})] and len(got) == 3
+    kind, data = got[-1]
+    assert kind == "error" and data["status"] == 503 and data["error"]["code"] == "backend_unavailable"
+    assert "retry_after" not in data
 
 
 def test_model_that_cannot_load_is_503_but_search_works(settings, embedder):
