@@ -322,9 +322,11 @@ class ChromaStore:
                                      include=["documents", "metadatas", "distances"])
             rows = list(zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
                             strict=True))
+            found = len(rows)
+            rows = [r for r in rows if r[2] and r[1] is not None]  # a chunk deleted while the query ran
             current = self._current_generations({m["doc_id"] for _, _, m, _ in rows}) if rows else {}
             live = [r for r in rows if current.get(r[2]["doc_id"]) == _generation(r[2])]
-            if len(live) >= k or len(rows) < n:
+            if len(live) >= k or found < n:
                 return [self._passage(*r) for r in live[:k]]
             n *= 4
 

@@ -170,3 +170,29 @@ def test_concurrent_writers_of_one_article_in_one_process_never_mix(client):
         body = store.get("a.txt").body
         assert body in bodies and check_store(store, {"a.txt": body}).clean
         assert reader_view(store, "a.txt") == (body, sentences(body))
+
+
+class DeletedWhileQueried:
+    """Wraps a real collection; its query answers as Chroma does for a chunk deleted while the
+    query ran: the id with no document and no metadata."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def query(self, **kw):
+        got = self.inner.query(**kw)
+        got["ids"][0].insert(0, "gone#0@x")
+        got["documents"][0].insert(0, None)
+        got["metadatas"][0].insert(0, None)
+        got["distances"][0].insert(0, 0.0)
+        return got
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_a_chunk_deleted_while_a_search_runs_is_left_out_not_an_error(client):
+    store = open_store(client)
+    store.write([article_write("a", "Alpha one. Alpha two.")])
+    store._chunks = DeletedWhileQueried(store._chunks)
+    assert [p.doc_id for p in store.query(vector("Alpha one."), 2)] == ["a", "a"]
