@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
+import uuid
+from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +26,7 @@ from rag.errors import BackendTimeout, BackendUnavailable, ModelError, NotFound
 from rag.types import Article, Chunk, Filters, Passage
 
 PENDING = ""  # content_hash of an article whose chunks are being rewritten
+VERSION_ID = "version"  # the one record of `<name>_state`: a token replaced on every change
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ class ChromaStore:
         self._chunks = _Guarded(client.get_or_create_collection(name, metadata=meta, embedding_function=None))
         self._articles = _Guarded(client.get_or_create_collection(f"{name}_articles", metadata=meta,
                                                                   embedding_function=None))
+        # A token every write/delete replaces, kept in Chroma so that every process using the
+        # store (API workers of a Chroma server) sees it; derived indexes (BM25) are tagged with it.
+        self._state = _Guarded(client.get_or_create_collection(f"{name}_state", embedding_function=None))
         built_with = (self._chunks.metadata or {}).get("embedder")
         if built_with and built_with != embedder_name:
             raise ModelError(f"this store was built with embedder {built_with!r}, but the settings "
@@ -127,6 +133,7 @@ class ChromaStore:
             self._chunks.add(ids=chunk_ids[i:i + step], embeddings=vecs[i:i + step],
                              documents=docs[i:i + step], metadatas=metas[i:i + step])
         self._put_articles(writes, centroids, pending=False)
+        self._bump()
 
     def delete(self, doc_id: str) -> None:
         if not self._articles.get(ids=[doc_id], include=[])["ids"]:
@@ -134,6 +141,18 @@ class ChromaStore:
         self._articles.update(ids=[doc_id], metadatas=[{"content_hash": PENDING}])
         self._chunks.delete(where={"doc_id": doc_id})
         self._articles.delete(ids=[doc_id])
+        self._bump()
+
+    def _bump(self) -> None:
+        """A new version token, after the change is complete (a reader that read the old token
+        before or during the change sees a different one at its next check)."""
+        self._state.upsert(ids=[VERSION_ID], embeddings=[[0.0]], metadatas=[{"token": uuid.uuid4().hex}])
+
+    def version(self) -> str:
+        """The current version token ("" for a store never written since tokens exist): one
+        cheap read, so a derived index can check it on every query."""
+        got = self._state.get(ids=[VERSION_ID], include=["metadatas"])
+        return str(got["metadatas"][0].get("token", "")) if got["ids"] else ""
 
     def _put_articles(self, writes, centroids, pending: bool) -> None:
         metas = [self._article_meta(w.article, len(w.chunks), pending) for w in writes]
@@ -192,15 +211,43 @@ class ChromaStore:
     def count_chunks(self) -> int:
         return self._chunks.count()
 
+    def count_undated(self) -> int:
+        """Articles without a publication date (date filters leave them out)."""
+        dated = self._articles.get(where={"published": {"$gt": 0}}, include=[])["ids"]
+        return self.count() - len(dated)
+
+    def iter_chunks(self, page: int = 5000) -> Iterator[tuple[str, str, dict]]:
+        """(chunk_id, text, metadata) of every chunk of a complete article (chunks of an
+        article marked pending are being rewritten and are left out)."""
+        pending = {i for i, (h, _) in self.hashes().items() if h == PENDING}
+        offset = 0
+        while True:
+            got = self._chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                if m.get("doc_id") not in pending:
+                    yield cid, doc, m
+            if len(got["ids"]) < page:
+                return
+            offset += page
+
     def query(self, vector: Sequence[float], k: int, filters: Filters | None = None) -> list[Passage]:
         got = self._chunks.query(query_embeddings=[list(vector)], n_results=k,
                                  where=_where(filters), include=["documents", "metadatas", "distances"])
-        return [Passage(chunk_id=cid, doc_id=m["doc_id"], text=doc, start=m["start"], end=m["end"],
-                        score=1.0 - dist, title=m.get("title", ""), source=m.get("source", ""),
-                        published=_int_date(m.get("published")), place=m.get("place", ""),
-                        dated=m.get("dated", ""))
+        return [_passage(cid, doc, m, 1.0 - dist)
                 for cid, doc, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
                                              got["distances"][0], strict=True)]
+
+    def passages(self, chunk_ids: Sequence[str], vector: Sequence[float]) -> list[Passage]:
+        """The chunks with these ids (missing ones left out), in the given order, each scored
+        by cosine similarity to `vector` like `query` scores."""
+        if not chunk_ids:
+            return []
+        got = self._chunks.get(ids=list(chunk_ids), include=["documents", "metadatas", "embeddings"])
+        q = np.asarray(vector, dtype=np.float32)
+        found = {cid: _passage(cid, doc, m, float(np.dot(np.asarray(e, dtype=np.float32), q)))
+                 for cid, doc, m, e in zip(got["ids"], got["documents"], got["metadatas"],
+                                           got["embeddings"], strict=True)}
+        return [found[c] for c in chunk_ids if c in found]
 
     def ping(self) -> None:
         try:
@@ -214,6 +261,13 @@ class ChromaStore:
                        published=_int_date(m.get("published")), source=m.get("source", ""),
                        url=m.get("url", ""), root=m.get("root", ""),
                        metadata=json.loads(m.get("metadata_json") or "{}"))
+
+
+def _passage(cid: str, doc: str, m: dict, score: float) -> Passage:
+    return Passage(chunk_id=cid, doc_id=m["doc_id"], text=doc, start=m["start"], end=m["end"],
+                   score=score, title=m.get("title", ""), source=m.get("source", ""),
+                   published=_int_date(m.get("published")), place=m.get("place", ""),
+                   dated=m.get("dated", ""))
 
 
 def _where(filters: Filters | None) -> dict | None:
