@@ -47,11 +47,14 @@ class Settings(BaseSettings):
     # unanswerable ones score like answerable ones (0.14-0.88), so this gate only stops
     # questions about something else; in-domain ones are left to verification.
     # hybrid = dense and BM25 fused by reciprocal rank; each retriever gives `fusion_depth`
-    # candidates; score = sum(w / (rrf_k + rank)), w = 1 for dense and `bm25_weight` for BM25
+    # candidates; score = sum(w / (rrf_k + rank)), w = 1 for dense and `bm25_weight` for BM25.
+    # Chosen with bench/bench_fusion.py on bbc + bbc_reader (2026-11-29): rrf_k 20, weight
+    # 0.5 sits inside the plateau of the best mean hit@1/MRR (k 5-60 x weight 0.25-0.5);
+    # weight 1.0 (plain RRF) lost one reader item at rank 1 and a bbc item at rank 5.
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     fusion_depth: int = Field(50, ge=1, le=1000)
-    rrf_k: float = Field(60.0, gt=0)
-    bm25_weight: float = Field(1.0, ge=0)
+    rrf_k: float = Field(20.0, gt=0)
+    bm25_weight: float = Field(0.5, ge=0)
     min_evidence: float = Field(0.18, ge=-1.0, le=1.0)
 
     # LLM
