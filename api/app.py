@@ -40,6 +40,11 @@ def build_parts(components: Components) -> dict[str, str]:
         except Exception as e:  # reported by /readyz and retried on first use
             failed[part] = str(e) or type(e).__name__
             log.warning("could not build the %s: %s", part, failed[part])
+    if "store" not in failed:
+        try:  # chunks an upload interrupted by a crash left behind (the client retries the upload)
+            components.store.sweep()
+        except Exception as e:
+            log.warning("could not sweep the store: %s", e)
     return failed
 
 

@@ -12,6 +12,10 @@
    to the final answer, for a few questions about the seed article (uploaded over HTTP;
    the questions are filtered to its source, TASS).
 Each level stops after --requests requests or --seconds seconds, whichever comes first.
+
+Every server it starts runs with the per-client rate limits off (BYLINE_SEARCH_RATE_PER_MIN=0,
+BYLINE_UPLOAD_RATE_PER_MIN=0): all the load comes from one client on loopback, which would
+otherwise meet the search limit (600 a minute) and measure 429s instead of searches.
 """
 
 from __future__ import annotations
@@ -67,9 +71,13 @@ def process(argv: list[str], log: Path, env: dict, ready_url: str, timeout_s: fl
             proc.kill()
 
 
+RATE_LIMITS_OFF = {"BYLINE_SEARCH_RATE_PER_MIN": "0", "BYLINE_UPLOAD_RATE_PER_MIN": "0"}
+
+
 def byline_env(data: Path, **extra: str) -> dict:
+    """The environment of a byline process over `data`: no inherited BYLINE_ settings, rate limits off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BYLINE_")}
-    return {**env, "BYLINE_DATA_DIR": str(data), **extra}
+    return {**env, "BYLINE_DATA_DIR": str(data), **RATE_LIMITS_OFF, **extra}
 
 
 def ensure_corpus(data: Path, bbc: Path) -> None:

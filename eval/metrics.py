@@ -13,7 +13,7 @@ from rag.citations import MARKER
 
 RANK_CUTOFFS = (1, 5, 10)
 RETRIEVAL_K = 10
-STAGES = ("retrieve", "prompt", "generate", "total")
+STAGES = ("retrieve", "select", "prompt", "generate", "verify", "total")
 MAX_FALSE_ABSTENTION = 0.10  # the false-abstention budget of the evidence-threshold operating point
 
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from rag import instructions, relevance
 from rag.citations import ParsedAnswer, abstention, parse_answer
 from rag.compare import COMPARE_HINT, computed_sentence, is_comparison
+from rag.context import Bodies, lean
+from rag.embedding import Embedder
 from rag.errors import InvalidInput
 from rag.llm import LLM
 from rag.prompts import PASSAGE_META, PASSAGE_TEMPLATE, USER_TEMPLATE, messages
@@ -64,10 +66,14 @@ def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
 
 class Answerer:
     """Answers from the top passages; declines without asking the model when the best
-    passage scores below `min_evidence` (a cosine similarity: nothing relevant was found)."""
+    passage scores below `min_evidence` (a cosine similarity: nothing relevant was found).
+    Given an embedder and the articles' bodies, the model reads only the retrieved articles'
+    sentences closest to the question (rag.context.lean), not whole passages."""
 
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
-                 temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0):
+                 temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
+                 embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 1,
+                 share: float = 0.6):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -77,6 +83,10 @@ class Answerer:
         self.temperature = temperature
         self.model_name = model_name
         self.min_evidence = min_evidence
+        self.embedder = embedder
+        self.body_of = body_of
+        self.neighbours = neighbours
+        self.share = share
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None) -> Answer:
@@ -88,6 +98,9 @@ class Answerer:
         t_retrieved = time.perf_counter()
         raw, t_first = "", None
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
+        if enough and self.embedder is not None and self.body_of is not None:
+            passages = lean(question, passages, self.embedder, self.body_of, self.neighbours, self.share)
+        t_selected = time.perf_counter()
         if enough:
             for piece in self.llm.stream(messages(build_prompt(question, passages)),
                                          max_tokens=self.max_tokens, temperature=self.temperature):
@@ -98,12 +111,14 @@ class Answerer:
         t_done = time.perf_counter()
         parsed = (with_computation(question, on_question(question, parse_answer(raw, passages, question))) if enough
                   else abstention("no_evidence"))
+        t_verified = time.perf_counter()
         t_first = t_first or t_done
         ms = lambda a, b: round((b - a) * 1000)  # noqa: E731
         return Answer(
             question=question, answer=parsed.answer, abstained=parsed.abstained,
             citations=parsed.citations, sentences=parsed.sentences,
             model=self.model_name or self.llm.model,
-            timings_ms={"retrieve": ms(t0, t_retrieved), "prompt": ms(t_retrieved, t_first),
-                        "generate": ms(t_retrieved, t_done), "total": ms(t0, t_done)},
+            timings_ms={"retrieve": ms(t0, t_retrieved), "select": ms(t_retrieved, t_selected),
+                        "prompt": ms(t_selected, t_first), "generate": ms(t_selected, t_done),
+                        "verify": ms(t_done, t_verified), "total": ms(t0, t_verified)},
             passages=passages, withheld=parsed.withheld, abstain_reason=parsed.abstain_reason)

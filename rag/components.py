@@ -121,7 +121,8 @@ class Components:
     @part
     def store(self) -> ChromaStore:
         s = self.settings
-        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.vector_name)
+        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.vector_name,
+                           orphan_grace_s=s.orphan_grace_s if s.chroma_url else 0.0)
 
     @property
     def vector_name(self) -> str:
@@ -162,4 +163,7 @@ class Components:
     def answerer(self) -> Answerer:
         s = self.settings
         return Answerer(self.retriever, self.llm, top_k=s.top_k, max_tokens=s.max_answer_tokens,
-                        temperature=s.temperature, min_evidence=s.min_evidence)
+                        temperature=s.temperature, min_evidence=s.min_evidence,
+                        embedder=self.embedder if s.lean_context else None,
+                        body_of=lambda doc_id: self.store.get(doc_id).body, neighbours=s.context_neighbours,
+                        share=s.context_share)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -55,11 +56,22 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ArticleReadError(f"not UTF-8 or Windows-1252 text ({e.reason} at byte {e.start})") from None
 
 
+def has_visible_text(text: str) -> bool:
+    """Whether any character would show: a letter, digit, punctuation mark or symbol (not
+    only whitespace, zero-width and bidi controls, other control characters or lone accents)."""
+    return any(unicodedata.category(c)[0] in "LNPS" for c in text)
+
+
+def one_line(text: str) -> str:
+    """Every whitespace run (newlines, U+2028, ...) as one space, trimmed: a title."""
+    return " ".join(text.split())
+
+
 def title_from_body(body: str) -> str:
     """A readable title for an article without a headline: its first sentence, shortened."""
-    line = body.lstrip().split("\n", 1)[0]
+    line = next((one_line(line) for line in body.split("\n") if has_visible_text(line)), "")
     dl = parse_dateline(line)
-    if dl:
+    if dl and has_visible_text(line[dl["length"]:]):
         line = line[dl["length"]:]
     m = _SENTENCE_END.search(line)
     sentence = line[: m.start() + 1].strip() if m else line.strip()
@@ -71,24 +83,22 @@ def title_from_body(body: str) -> str:
 def article_from_text(text: str, doc_id: str, *, markdown: bool = False, root: str = "",
                       metadata: dict | None = None) -> Article:
     """A headline on the first non-empty line (unless it is a dateline sentence), then the body."""
-    if not text.strip():
-        raise ArticleReadError("empty file")
+    check_visible(text, "empty file")
     meta = dict(metadata or {})
     first_start = len(text) - len(text.lstrip())
     first_end = text.find("\n", first_start)
     first_line = text[first_start:] if first_end < 0 else text[first_start:first_end]
     rest = "" if first_end < 0 else text[first_end:]
-    if parse_dateline(first_line) or not rest.strip():
+    if parse_dateline(first_line) or not has_visible_text(first_line) or not has_visible_text(rest):
         title, body = "", text
     else:
-        title = first_line.strip()
-        if markdown:
-            title = title.lstrip("#").strip()
+        title = one_line(first_line.lstrip().lstrip("#") if markdown else first_line)
         body = rest[len(rest) - len(rest.lstrip()):]
     dl = parse_dateline(body.lstrip())
     if dl:
         meta["dateline"] = {k: v for k, v in dl.items() if k != "length"}
-    return Article(doc_id=doc_id, title=title or title_from_body(body), body=body, root=root,
+    title = title if has_visible_text(title) else title_from_body(body)
+    return Article(doc_id=doc_id, title=title, body=body, root=root,
                    source=dl["agency"] if dl and dl["agency"] else "", metadata=meta)
 
 
@@ -105,8 +115,9 @@ def article_from_json(obj: object, default_id: str | None = None, root: str = ""
         raise InvalidInput("a JSON article holds text that is not valid Unicode "
                            "(a lone surrogate escape such as \\ud800)") from None
     body = obj.get("body", obj.get("text"))
-    if not isinstance(body, str) or not body.strip():
-        raise InvalidInput("a JSON article needs a non-empty 'body' (or 'text') string")
+    if not isinstance(body, str) or not has_visible_text(body):
+        raise InvalidInput("a JSON article needs a non-empty 'body' (or 'text') string"
+                           + (" with visible text" if isinstance(body, str) and body.strip() else ""))
     doc_id = obj.get("id", default_id)
     if doc_id in (None, "") or not isinstance(doc_id, (str, int)):
         raise InvalidInput("a JSON article needs an 'id'")
@@ -114,10 +125,10 @@ def article_from_json(obj: object, default_id: str | None = None, root: str = ""
     dl = parse_dateline(body.lstrip())
     if dl:
         extra["dateline"] = {k: v for k, v in dl.items() if k != "length"}
-    title = obj.get("title")
+    title = one_line(str(obj.get("title") or ""))
     return Article(
         doc_id=str(doc_id),
-        title=" ".join(str(title).split()) if title else title_from_body(body),
+        title=title if has_visible_text(title) else title_from_body(body),
         body=body,
         published=parse_date(obj.get("published_at")),
         source=str(obj.get("source") or (dl["agency"] if dl else "") or ""),
@@ -155,14 +166,22 @@ def read_bytes(data: bytes, rel: str, root: str = "") -> list[Article]:
             return [article_from_text(text, rel, markdown=suffix != ".txt", root=root, metadata=meta)]
         if suffix in HTML_SUFFIXES:
             title, body, published = html_to_text(text)
-            if not body.strip():
-                raise ArticleReadError("no visible text in HTML")
+            check_visible(body, "no visible text in HTML")
             art = article_from_text(body, rel, root=root, metadata=meta)
-            return [Article(doc_id=rel, title=title or art.title, body=body, published=published,
+            title = one_line(title) if has_visible_text(title) else art.title
+            return [Article(doc_id=rel, title=title, body=body, published=published,
                             source=art.source, root=root, metadata=art.metadata)]
         return _read_json(text, rel, suffix, root)
     except InvalidInput as e:
         raise ArticleReadError(str(e)) from None
+
+
+def check_visible(text: str, blank: str) -> None:
+    """ArticleReadError(`blank`) for blank text, and a clear one for text that shows nothing."""
+    if not text.strip():
+        raise ArticleReadError(blank)
+    if not has_visible_text(text):
+        raise ArticleReadError("no visible text, only zero-width, control or formatting characters")
 
 
 def _read_json(text: str, rel: str, suffix: str, root: str) -> list[Article]:
@@ -170,24 +189,30 @@ def _read_json(text: str, rel: str, suffix: str, root: str) -> list[Article]:
         raise ArticleReadError("empty file")
     if suffix == ".jsonl":
         articles = []
-        for n, line in enumerate(text.splitlines(), 1):
+        # JSON Lines are separated by "\n" only: U+2028, \x85, \x0b ... may sit inside a string
+        for n, line in enumerate(text.split("\n"), 1):
             if line.strip():
                 try:
-                    articles.append(article_from_json(json.loads(line), f"{rel}#{n}", root))
-                except (json.JSONDecodeError, InvalidInput) as e:
+                    articles.append(article_from_json(parse_json(line), f"{rel}#{n}", root))
+                except (ArticleReadError, InvalidInput) as e:
                     raise ArticleReadError(f"line {n}: {e}") from None
-                except RecursionError:
-                    raise ArticleReadError(f"line {n}: JSON nested too deeply") from None
         return articles
+    obj = parse_json(text)
+    if isinstance(obj, list):
+        return [article_from_json(o, f"{rel}#{i}", root) for i, o in enumerate(obj)]
+    return [article_from_json(obj, rel, root)]
+
+
+def parse_json(text: str) -> object:
+    """One JSON document; ArticleReadError saying what is wrong with it."""
     try:
-        obj = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise ArticleReadError(f"invalid JSON: {e}") from None
     except RecursionError:
         raise ArticleReadError("JSON nested too deeply") from None
-    if isinstance(obj, list):
-        return [article_from_json(o, f"{rel}#{i}", root) for i, o in enumerate(obj)]
-    return [article_from_json(obj, rel, root)]
+    except ValueError as e:  # an integer of more than 4300 digits
+        raise ArticleReadError(f"invalid JSON: {e}") from None
 
 
 def scan(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:

@@ -2,7 +2,8 @@
 
     BylineError
     ├── InvalidInput            the request itself is wrong (empty question, bad date, ...)
-    │   └── PayloadTooLarge     an upload or field over its size limit
+    │   ├── PayloadTooLarge     an upload or field over its size limit
+    │   └── ContextOverflow     the prompt plus the answer does not fit the model's context
     ├── NotFound                a document or path that does not exist
     ├── ArticleReadError        one file could not be read as an article
     ├── ModelError              the local model files are missing or corrupt
@@ -25,6 +26,11 @@ class InvalidInput(BylineError):
 
 class PayloadTooLarge(InvalidInput):
     """An input is over its configured size limit."""
+
+
+class ContextOverflow(InvalidInput):
+    """The prompt (question plus passages) and the answer tokens exceed the model's context
+    window, whether the local model or an OpenAI-compatible endpoint says so."""
 
 
 class NotFound(BylineError):

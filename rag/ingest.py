@@ -1,7 +1,8 @@
 """Files -> articles -> chunks -> vectors in the store; idempotent and incremental.
 
 Unchanged articles (same content hash) are skipped; changed ones have all their chunks
-replaced; with `prune`, articles that were ingested from a scanned folder but are no
+replaced (atomically, see rag/store.py), so rerunning an interrupted ingest finishes it
+and sweeps what the interruption left; with `prune`, articles that were ingested from a scanned folder but are no
 longer in it are removed. A file that cannot be read is reported and skipped.
 """
 
@@ -58,6 +59,7 @@ class Ingester:
         report.chunks += self._flush(batch)
         if prune:
             report.removed = self._prune(existing, seen, unreadable, paths)
+        self.store.sweep()  # chunks an interrupted run or a replaced version left behind
         return report
 
     def add_articles(self, articles: Iterable[Article]) -> IngestReport:

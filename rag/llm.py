@@ -7,12 +7,13 @@ OpenAI-compatible chat endpoint through the `openai` package.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from rag.errors import BackendTimeout, BackendUnavailable, InvalidInput
+from rag.errors import BackendTimeout, BackendUnavailable, BylineError, ContextOverflow, InvalidInput
 
 
 class LLM(Protocol):
@@ -61,8 +62,8 @@ class LlamaCppLLM:
             prefix = self.tokenize(chatml(messages[:-1]))
             tokens = prefix + self.tokenize(chatml(messages[-1:]) + REPLY_START)
             if len(tokens) + max_tokens > self.n_ctx:
-                raise InvalidInput(f"prompt of {len(tokens)} tokens plus {max_tokens} answer tokens "
-                                   f"exceeds the model context of {self.n_ctx}; ask with a smaller top_k")
+                raise ContextOverflow(f"prompt of {len(tokens)} tokens plus {max_tokens} answer tokens "
+                                      f"exceeds the model context of {self.n_ctx}; ask with a smaller top_k")
             self._keep_only(prefix)
             for part in self._llama.create_completion(prompt=tokens, max_tokens=max_tokens,
                                                       temperature=temperature, stop=STOP, stream=True):
@@ -104,9 +105,37 @@ class OpenAICompatibleLLM:
             for chunk in chunks:
                 if chunk.choices and chunk.choices[0].delta.content:
                     yield chunk.choices[0].delta.content
-        except openai.APITimeoutError:
-            raise BackendTimeout(f"the LLM endpoint did not answer in time (model {self.model})") from None
-        except openai.APIConnectionError as e:
-            raise BackendUnavailable(f"cannot reach the LLM endpoint: {e}") from None
-        except openai.APIStatusError as e:
-            raise BackendUnavailable(f"the LLM endpoint answered {e.status_code}: {e.message}") from None
+        except openai.APIError as e:
+            raise endpoint_error(e, self.model, max_tokens) from None
+
+
+# How OpenAI-compatible servers refuse a prompt over the context window: OpenAI and
+# llama-cpp-python's server say code "context_length_exceeded", vLLM "This model's maximum
+# context length is N tokens", llama.cpp's server type "exceed_context_size_error".
+_OVERFLOW_CODES = {"context_length_exceeded", "exceed_context_size_error"}
+_OVERFLOW_TEXT = re.compile(r"maximum context length|context (?:length|window|size)|"
+                            r"prompt (?:is )?too long|too many tokens", re.IGNORECASE)
+
+
+def endpoint_error(e: Exception, model: str, max_tokens: int) -> BylineError:
+    """The Byline error for an `openai` exception: an over-long prompt is the caller's to
+    shorten (ContextOverflow, like the local model's), the rest is the backend's."""
+    import openai
+
+    if isinstance(e, openai.APITimeoutError):
+        return BackendTimeout(f"the LLM endpoint did not answer in time (model {model})")
+    if isinstance(e, openai.APIConnectionError):
+        return BackendUnavailable(f"cannot reach the LLM endpoint: {e}")
+    if isinstance(e, openai.APIStatusError) and e.status_code in (400, 413, 422) and is_context_overflow(e):
+        return ContextOverflow(f"prompt plus {max_tokens} answer tokens exceeds the model context of the "
+                               f"LLM endpoint (model {model}); ask with a smaller top_k")
+    if isinstance(e, openai.APIStatusError):
+        return BackendUnavailable(f"the LLM endpoint answered {e.status_code}: {e.message}")
+    return BackendUnavailable(f"the LLM endpoint failed: {type(e).__name__}: {e}")
+
+
+def is_context_overflow(e) -> bool:
+    """Whether an endpoint's error (an openai.APIError) says the prompt is over the context window."""
+    body = e.body if isinstance(e.body, dict) else {}
+    names = {str(body.get("code") or ""), str(body.get("type") or ""), str(e.code or "")}
+    return bool(names & _OVERFLOW_CODES) or bool(_OVERFLOW_TEXT.search(str(body.get("message") or e.message)))

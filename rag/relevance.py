@@ -1,24 +1,27 @@
 """Does a stated sentence answer the question asked? Checks that need no model.
 
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
-by sentences that give none."""
+by sentences that give none; a "When ...?" question needs a time in the answer."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from rag.verify import NUMBER_WORDS
+
 _WANTS_AMOUNT = re.compile(
     r"\bhow (?:much|many|old|long|far|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
     r"|\b(?:what|which) (?:year|month|date|day|price|percentage|proportion|share|age|score|scoreline|amount|sum|"
-    r"value|figure|number|fee|fine|rate|salary|cost|total|margin|size)\b|\bon what (?:date|day)\b", re.I)
+    r"value|figure|number|fee|fine|rate|salary|cost|total|margin|size)\b|\bon what (?:date|day)\b"
+    r"|^\W*when (?:did|was|were|is|are|will|does|do|had|has|have|would|could)\b", re.I)
 _AMOUNT = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
-    r"thousands?|millions?|billions?|dozens?|half|quarter|double|doubled|twice|triple|tripled|"
+    r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|one|hundreds?|thousands?|millions?|billions?|dozens|half|quarter|"
+    r"double|doubled|twice|triple|tripled|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
-    r"ago|last|next|earlier|later)\b", re.I)
+    r"spring|summer|autumn|winter|week|weeks|month|months|year|years|decade|century|ago|last|next|earlier|"
+    r"later|recently|soon|now|since|until|before|after|during)\b", re.I)
 
 
 _WANTS_MONEY = re.compile(

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     seeds_dir: Path = Path(__file__).resolve().parents[1] / "seeds"  # the checkout's seeds/
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 -> Chroma server
     collection: str = "byline"
+    # a chunk generation no article points to (a crashed or losing writer's) is swept once this old;
+    # only with a Chroma server: the embedded store has one writer process and sweeps at once
+    orphan_grace_s: float = Field(600.0, ge=0)
 
     # articles -> chunks
     # word pieces of the embedder (tiktoken tokens for the openai backend); with the headline
@@ -56,6 +59,12 @@ class Settings(BaseSettings):
     rrf_k: float = Field(20.0, gt=0)
     bm25_weight: float = Field(0.5, ge=0)
     min_evidence: float = Field(0.18, ge=-1.0, le=1.0)
+    # lean context (rag.context): the model reads the retrieved articles' sentences closest
+    # to the question, each with this many neighbours each side, within this share of the
+    # passages' length; off: whole passages
+    lean_context: bool = False
+    context_neighbours: int = Field(1, ge=0, le=10)
+    context_share: float = Field(0.6, ge=0.0, le=5.0)
 
     # LLM
     llm_backend: Literal["local", "openai"] = "local"

@@ -34,10 +34,10 @@ _WORD = re.compile(r"[\w\u2019'%$£€.-]+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w\u2019'-]*")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
-_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split()) if n >= 2}
-_NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
                       "eighty": "80", "ninety": "90", "dozen": "12"})
 _META = re.compile(r"\b(?:articles?|passages?|texts?|reports?|sources?|information|details?|data|mention)\b", re.I)
 _NOT_STATED = re.compile(r"\b(?:is|are|was|were)(?:n['\u2019]t| not) (?:stated|mentioned|specified|reported|given|"
@@ -88,7 +88,7 @@ def _singular(word: str) -> str:
 
 def numbers(text: str) -> set[str]:
     """The numbers in the text, in digits ("1,200" -> "1200"; "three" and "a dozen" too)."""
-    words = {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+    words = {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
     return {n.replace(",", "") for n in _NUMBER.findall(text)} | words
 
 

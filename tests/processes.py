@@ -3,6 +3,8 @@ that are always stopped, and a `chroma run` server from the installed chromadb."
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 import httpx
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -65,3 +68,22 @@ def chroma_server(workdir: Path):
     with running(argv, workdir / "chroma.log") as proc:
         wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", 60, proc=proc)
         yield proc, f"http://127.0.0.1:{port}"
+
+
+def byline_env(data_dir: Path, **extra: str) -> dict:
+    """The environment for a `byline` subprocess on DATA_DIR, running this checkout's code."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BYLINE_", "OPENAI_"))}
+    env.update(BYLINE_DATA_DIR=str(data_dir), **extra)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))  # this checkout's code
+    return env
+
+
+def check_store_in_a_process(data_dir: Path, tmp_path: Path, expected: dict | None = None) -> dict:
+    """rag.consistency's check of the embedded store in DATA_DIR, run by `python -m tests.storecheck`."""
+    argv = [sys.executable, "-m", "tests.storecheck", str(data_dir)]
+    if expected is not None:
+        (tmp_path / "expected.json").write_text(json.dumps(expected), encoding="utf-8")
+        argv.append(str(tmp_path / "expected.json"))
+    out = subprocess.run(argv, capture_output=True, text=True, env=byline_env(data_dir), timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout)

@@ -12,13 +12,15 @@ from api.deps import get_retriever
 from api.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType, describe
 from api.limits import QueueTimeout
 from api.ratelimit import RateLimited
-from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, BylineError, InvalidInput,
-                        ModelError, NotFound, Overloaded, PayloadTooLarge)
+from rag.errors import (ArticleReadError, BackendTimeout, BackendUnavailable, BylineError, ContextOverflow,
+                        InvalidInput, ModelError, NotFound, Overloaded, PayloadTooLarge)
 from tests.api.conftest import LOCAL
 
 
 @pytest.mark.parametrize("exc,status,code,headers", [
     (InvalidInput("the question is empty"), 422, "invalid_input", {}),
+    (ContextOverflow("prompt plus 200 answer tokens exceeds the model context of the LLM endpoint (model m); "
+                     "ask with a smaller top_k"), 422, "invalid_input", {}),  # local model or endpoint alike
     (BadRequest("not JSON"), 400, "bad_request", {}),
     (UnsupportedMediaType("send JSON"), 415, "unsupported_media_type", {}),
     (PayloadTooLarge("too big"), 413, "payload_too_large", {}),

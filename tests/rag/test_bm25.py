@@ -7,7 +7,6 @@ import pytest
 
 from rag.bm25 import Bm25Index, Bm25Search, Tokenizer
 from rag.components import Components
-from rag.store import PENDING
 from rag.types import Filters
 from tests.processes import chroma_server
 
@@ -103,12 +102,20 @@ def test_filters_apply_to_bm25(components, tmp_path):
     assert docs(bm25, "interest rates", Filters.parse(since="2004-01-01", source="reuters")) == ["new"]
 
 
-def test_chunks_of_an_article_being_rewritten_are_not_indexed(components, corpus):
+def test_chunks_of_a_generation_no_record_points_to_are_not_indexed(components, corpus):
+    """A writer that crashed after adding its chunks (or lost a race) left an orphan generation."""
+    from rag.store import ArticleWrite
+    from rag.types import Article, Chunk
+
     components.ingester.run([corpus])
-    components.store._articles.update(ids=["b.txt"], metadatas=[{"content_hash": PENDING}])
+    body = "The captain scored a hat-trick in the orphan match."
+    orphan = ArticleWrite(Article("b.txt", "Orphan", body), [Chunk("b.txt", 0, body, 0, len(body))],
+                          [components.embedder.embed_batch([body])[0]])
+    components.store._add_chunks([orphan], "orphangen")
     components.store._bump()
-    assert docs(components.bm25, "captain") == []
-    assert docs(components.bm25, "central bank") == ["a.txt"]
+    assert docs(components.bm25, "hat-trick orphan") == []
+    assert docs(components.bm25, "captain") == ["b.txt"]
+    assert components.store.passages(["b.txt#0"], components.embedder.embed_batch(["captain"])[0])[0].text != body
 
 
 def test_index_save_and_load_round_trip(tmp_path):

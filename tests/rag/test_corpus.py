@@ -158,3 +158,47 @@ def test_scan_missing_path(tmp_path):
 def test_hostile_json_is_a_read_error(tmp_path, name, content, reason):
     with pytest.raises(ArticleReadError, match=reason):
         read_file(write(tmp_path, name, content), tmp_path)
+
+
+def test_inline_svg_titles_do_not_leak_into_the_html_title(tmp_path):
+    html = ("<html><head><title>Rates held</title></head><body><header><svg><title>Daily Paper logo</title></svg>"
+            "</header><h1>Rates held</h1><a href='#'><svg><title>Share on Facebook</title></svg></a>"
+            "<p>The bank kept rates at 4.75%, its committee said on Thursday after a long meeting.</p></body></html>")
+    [a] = read_file(write(tmp_path, "x.html", html), tmp_path)
+    assert a.title == "Rates held"
+    assert "logo" not in a.body and "Facebook" not in a.body
+
+
+def test_an_html_page_wrapped_in_a_form_is_not_empty(tmp_path):
+    html = ('<html><head><title>Mill closure puts 300 jobs at risk</title></head><body><form id="aspnetForm" '
+            'method="post"><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1"><h1>Mill closure puts 300 '
+            "jobs at risk</h1><p>Up to 300 jobs are at risk after the owners of the paper mill said they would "
+            "close the site.</p><input type='submit' value='Go'></form></body></html>")
+    [a] = read_file(write(tmp_path, "x.html", html), tmp_path)
+    assert "Up to 300 jobs are at risk" in a.body and "VIEWSTATE" not in a.body
+    assert a.title == "Mill closure puts 300 jobs at risk"
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("x.json", '{"id": "x", "n": ' + "9" * 5000 + ', "body": "b"}', "invalid JSON: .*4300 digits"),
+    ("x.jsonl", '{"id": "x", "n": ' + "9" * 5000 + ', "body": "b"}', "line 1: invalid JSON"),
+    ("x.txt", "\u200b\u200d\u202e\n\ufeff\u2060", "no visible text"),
+    ("x.html", "<p>\u200b\u200c</p><p>\u202e</p>", "no visible text"),
+    ("x.json", '{"id": "x", "body": "\\u200b\\u2066"}', "visible text"),
+])
+def test_huge_numbers_and_invisible_text_are_read_errors(tmp_path, name, content, reason):
+    with pytest.raises(ArticleReadError, match=reason):
+        read_file(write(tmp_path, name, content), tmp_path)
+
+
+def test_jsonl_lines_are_split_on_newlines_only(tmp_path):
+    text = '{"id": "a", "body": "one\u2028two\x85three"}\n{"id": "b", "body": "four"}\n'
+    [a, b] = read_file(write(tmp_path, "x.jsonl", text), tmp_path)
+    assert a.body == "one\u2028two\x85three" and b.body == "four"
+
+
+def test_titles_are_one_visible_line(tmp_path):
+    [a] = read_file(write(tmp_path, "a.txt", "Head\u2028line\x1eend\nBody text.\n"), tmp_path)
+    assert a.title == "Head line end" and a.body == "Body text.\n"
+    [b] = read_file(write(tmp_path, "b.txt", "\u200b\nFirst sentence here. Second.\n"), tmp_path)
+    assert b.title == "First sentence here." and b.body == "\u200b\nFirst sentence here. Second.\n"

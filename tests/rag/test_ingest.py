@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+from rag.consistency import check_store
+from rag.corpus import read_file
 from tests.conftest import SEED_FILE, SEEDS
 
 ARTICLES = {
@@ -132,14 +134,35 @@ def test_interrupted_ingest_is_finished_by_a_rerun(components, bbc, embedder, tm
     assert components.store.count_chunks() == n_chunks
 
 
-def test_pending_record_from_an_interrupted_write_is_redone(components, corpus):
+class CrashOnAdd:
+    """Wraps the store's real chunk collection; `add` raises, like a kill inside store.write()."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def add(self, **kwargs):
+        raise KeyboardInterrupt
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_an_edit_interrupted_inside_the_store_write_is_redone_by_a_rerun(components, corpus):
     components.ingester.run([corpus])
     store = components.store
-    store._articles.update(ids=["a.txt"], metadatas=[{"content_hash": ""}])  # crashed mid-write
-    assert not next(r for r in store.list()[0] if r["doc_id"] == "a.txt")["complete"]
+    old = store.get("b.txt").body
+    new = "Team loses cup\n\nThe home side lost the final 0-3.\n"
+    (corpus / "b.txt").write_text(new, encoding="utf-8")
+    store._chunks = CrashOnAdd(store._chunks)
+    with pytest.raises(KeyboardInterrupt):
+        components.ingester.run([corpus])
+    store._chunks = store._chunks.inner
+    assert store.get("b.txt").body == old  # readers still see the old version, whole
+    assert check_store(store).ok
     report = components.ingester.run([corpus])
-    assert (report.updated, report.unchanged) == (1, 2)
-    assert all(r["complete"] for r in store.list()[0])
+    assert (report.updated, report.unchanged) == (1, 2)  # the write was not recorded as done
+    expected = {a.doc_id: a.body for name in ARTICLES for a in read_file(corpus / name, corpus)}
+    assert check_store(store, expected).clean
 
 
 def test_json_articles_ingest_with_metadata_and_filters(components, tmp_path):

@@ -15,3 +15,11 @@ def test_a_question_about_money_needs_a_sum():
     assert off_question("How much money did allies pledge?", ["Allies signed a dozen agreements."])
     assert off_question("How much money did allies pledge?", ["Allies pledged £40m."]) is None
 
+
+
+def test_a_when_question_needs_a_time_in_the_answer():
+    assert off_question("When did Putin set out his conditions?", ["Putin wants Ukraine to withdraw."])
+    for answer in ("He set them out in June.", "He set them out last week.", "After the summit.",
+                   "In the summer of 2023."):
+        assert off_question("When did Putin set out his conditions?", [answer]) is None
+    assert off_question("Who spoke when the talks ended?", ["Rutte spoke."]) is None  # not a "When ...?" question

@@ -1,10 +1,19 @@
-"""The store against a real `chroma run` server: a server that goes away after connecting
-is a BackendUnavailable with a readable message, not an httpx error."""
+"""The store against real Chroma: a `chroma run` server that goes away after connecting
+is a BackendUnavailable with a readable message, not an httpx error; and (embedded) an
+article is replaced atomically as readers see it, whatever step a write stops at and
+however writers race."""
 
+import hashlib
+import re
+import threading
+
+import numpy as np
 import pytest
 
-from rag.errors import BackendUnavailable
-from rag.store import ChromaStore, connect
+from rag.consistency import check_store
+from rag.errors import BackendUnavailable, NotFound
+from rag.store import ArticleWrite, ChromaStore, connect
+from rag.types import Article, Chunk
 from tests.conftest import SEED_FILE, SEEDS
 from tests.processes import chroma_server, stop
 
@@ -21,6 +30,149 @@ def test_a_chroma_server_that_goes_away_is_a_backend_error(tmp_path):
             store.ping()
 
 
+# ---- atomic replacement, against a real embedded Chroma (vectors made up, chunks by hand) ----
+
+V1 = "Bank holds rates. The central bank kept its main rate at 4.75%. Economists expected it."
+V2 = "Bank cuts rates. The bank cut its rate to 4.5% on Thursday. Markets rose. Shares gained."
+
+
+def vector(text: str) -> list[float]:
+    v = np.random.default_rng(int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)).normal(size=384)
+    return (v / np.linalg.norm(v)).tolist()
+
+
+def article_write(doc_id: str, body: str) -> ArticleWrite:
+    """One chunk per sentence, with offsets into the body (the real chunker is not the point here)."""
+    spans = [m.span() for m in re.finditer(r"[^.]+\.", body)]
+    chunks = [Chunk(doc_id, i, body[s:e], s, e) for i, (s, e) in enumerate(spans)]
+    return ArticleWrite(Article(doc_id=doc_id, title=body.split(".")[0], body=body), chunks,
+                        [vector(c.text) for c in chunks])
+
+
+@pytest.fixture
+def client(tmp_path):
+    return connect(tmp_path / "chroma")
+
+
+def open_store(client, **kw) -> ChromaStore:
+    return ChromaStore(client, "byline", "test-embedder", **kw)
+
+
+class Refuse:
+    """Wraps a real collection; one method raises, like a crash at that step of a write."""
+
+    def __init__(self, inner, method: str):
+        self.inner, self.method = inner, method
+
+    def __getattr__(self, name):
+        if name == self.method:
+            def refuse(*args, **kwargs):
+                raise KeyboardInterrupt
+            return refuse
+        return getattr(self.inner, name)
+
+
+def reader_view(store, doc_id):
+    """(body, the texts a search returns for it, in chunk order): what a reader sees."""
+    body = store.get(doc_id).body
+    got = store.query(vector("anything"), 50)
+    return body, [p.text for p in sorted(got, key=lambda p: p.start) if p.doc_id == doc_id]
+
+
+def sentences(body):
+    return re.findall(r"[^.]+\.", body)
+
+
+@pytest.mark.parametrize("step", [("_chunks", "add"), ("_articles", "upsert")], ids=["add", "flip"])
+def test_a_write_interrupted_at_any_step_leaves_the_old_version_whole(client, step):
+    store = open_store(client)
+    store.write([article_write("a.txt", V1)])
+    collection, method = step
+    setattr(store, collection, Refuse(getattr(store, collection), method))
+    with pytest.raises(KeyboardInterrupt):
+        store.write([article_write("a.txt", V2)])
+    store = open_store(client)  # as the next process would
+    assert reader_view(store, "a.txt") == (V1, sentences(V1))
+    assert store.hashes()["a.txt"][0] == article_write("a.txt", V1).article.content_hash  # so a rerun redoes it
+    assert check_store(store, {"a.txt": V1}).ok
+    store.write([article_write("a.txt", V2)])
+    assert reader_view(store, "a.txt") == (V2, sentences(V2))
+    assert check_store(store, {"a.txt": V2}).clean
+
+
+def test_replacing_and_deleting_leave_no_chunks_behind(client):
+    store = open_store(client)
+    store.write([article_write("a.txt", V1), article_write("b.txt", V2)])
+    store.write([article_write("a.txt", V2)])
+    assert store.count_chunks() == 2 * len(sentences(V2))
+    store.delete("b.txt")
+    assert store.count_chunks() == len(sentences(V2)) and check_store(store, {"a.txt": V2}).clean
+    with pytest.raises(NotFound):
+        store.delete("b.txt")
+
+
+def test_chunks_lists_what_readers_see_with_the_ids_citations_carry(client):
+    store = open_store(client, orphan_grace_s=600)
+    store.write([article_write("a.txt", V1)])
+    store._articles = Refuse(store._articles, "upsert")
+    with pytest.raises(KeyboardInterrupt):
+        store.write([article_write("a.txt", V2)])  # leaves an orphan generation
+    store = open_store(client, orphan_grace_s=600)
+    seen = list(store.chunks())
+    assert [(c.chunk_id, c.text) for c in sorted(seen, key=lambda c: c.index)] == \
+        [(f"a.txt#{i}", t) for i, t in enumerate(sentences(V1))]
+    assert {c.doc_id for c in seen} == {"a.txt"} and all(c.metadata["title"] == "Bank holds rates" for c in seen)
+    assert len(list(store.chunks(stale=True))) == len(sentences(V1)) + len(sentences(V2))
+    assert store.sweep() == 0  # younger than the grace period: maybe a live writer's
+    assert store.sweep(older_than_s=0) == len(sentences(V2))
+    assert check_store(store, {"a.txt": V1}).clean
+
+
+class Hold:
+    """A pause point that stops the writer at `at` until released (stands in for the test hook)."""
+
+    def __init__(self, at: str):
+        self.at, self.reached, self.go = at, threading.Event(), threading.Event()
+
+    def reach(self, name: str) -> None:
+        if name == self.at:
+            self.reached.set()
+            assert self.go.wait(60)
+
+
+@pytest.mark.parametrize("pause_at, winner", [("write:added", V1), ("write:flipped", V2)],
+                         ids=["paused-before-flip", "paused-after-flip"])
+def test_two_processes_racing_on_one_article_leave_one_version_whole(client, pause_at, winner):
+    """Two stores with their own locks stand for two worker processes over one Chroma server:
+    A stops at `pause_at` while B writes the other version from start to end."""
+    open_store(client).write([article_write("a.txt", "Old text. Quite old.")])
+    hold = Hold(pause_at)
+    a = open_store(client, orphan_grace_s=600, pauses=hold)
+    b = open_store(client, orphan_grace_s=600)
+    writer = threading.Thread(target=a.write, args=([article_write("a.txt", V1)],))
+    writer.start()
+    assert hold.reached.wait(60)
+    b.write([article_write("a.txt", V2)])
+    hold.go.set()
+    writer.join()
+    assert reader_view(b, "a.txt") == (winner, sentences(winner))
+    assert check_store(b, {"a.txt": winner}).clean  # the loser's chunks were the replaced generation
+
+
+def test_concurrent_writers_of_one_article_in_one_process_never_mix(client):
+    store = open_store(client)
+    bodies = [V1, V2, "Third version. Short.", "Fourth version. It has. Four sentences. Here."]
+    for _ in range(10):
+        threads = [threading.Thread(target=store.write, args=([article_write("a.txt", body)],)) for body in bodies]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        body = store.get("a.txt").body
+        assert body in bodies and check_store(store, {"a.txt": body}).clean
+        assert reader_view(store, "a.txt") == (body, sentences(body))
+
+
 def test_every_write_and_delete_gives_a_new_version(components):
     store = components.store
     v0 = store.version()
@@ -34,7 +186,9 @@ def test_every_write_and_delete_gives_a_new_version(components):
     assert list(store.iter_chunks()) == []
 
 
-def test_iter_chunks_pages_through_every_chunk(components):
+def test_iter_chunks_gives_every_current_chunk_by_its_public_id(components):
     components.ingester.run([SEEDS])
-    ids = [cid for cid, _, _ in components.store.iter_chunks(page=2)]
-    assert sorted(ids) == sorted(components.store._chunks.get(include=[])["ids"]) and len(ids) >= 3
+    ids = [cid for cid, _, _ in components.store.iter_chunks()]
+    stored = components.store._chunks.get(include=["metadatas"])["metadatas"]
+    assert sorted(ids) == sorted(m["chunk_id"] for m in stored) and len(ids) >= 3
+    assert all("@" not in cid for cid in ids)
