@@ -53,6 +53,12 @@ class part:  # noqa: N801 (used like @property)
         return components._build(self)
 
 
+def vector_name(embedder_name: str, embed_headline: bool = True) -> str:
+    """What a store's vectors are (recorded in the store, so other vectors never mix in): the
+    embedder, and the text form when headlines are embedded."""
+    return f"{embedder_name}+{EMBED_FORMAT}" if embed_headline else embedder_name
+
+
 class Components:
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic):
         self.settings = settings
@@ -126,9 +132,7 @@ class Components:
 
     @property
     def vector_name(self) -> str:
-        """What the store's vectors are: the embedder, and the text form when headlines are embedded."""
-        name = self.embedder.name
-        return f"{name}+{EMBED_FORMAT}" if self.settings.embed_headline else name
+        return vector_name(self.embedder.name, self.settings.embed_headline)
 
     @part
     def chunker(self) -> Chunker:
