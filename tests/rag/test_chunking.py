@@ -54,3 +54,61 @@ def test_locate_prefers_the_last_match_that_keeps_chunks_contiguous():
 def test_overlap_must_be_smaller_than_size():
     with pytest.raises(ValueError):
         Chunker(50, 50)
+
+
+# ---- word pieces and headlines (the real embedder's tokenizer) -----------------------------
+
+def wp_chunker(embedder, size, overlap=20, **kw):
+    return Chunker(size, overlap, word_pieces=embedder.word_pieces, window=embedder.window, **kw)
+
+
+def fits(embedder, chunker, article):
+    prefix = chunker.prefix(article)
+    return [len(embedder.word_pieces(chunker.embedding_text(prefix, c))) for c in chunker.run(article)]
+
+
+@pytest.mark.parametrize("size", [64, 128, 400, 1024])
+def test_headline_and_chunk_never_exceed_the_embedders_window(embedder, bbc, size):
+    chunker = wp_chunker(embedder, size)
+    for path in sorted((bbc / "politics").glob("*.txt"))[:15]:
+        for article in read_file(path, bbc):
+            check_offsets(article, chunker.run(article))
+            lengths = fits(embedder, chunker, article)
+            assert max(lengths) <= embedder.window
+            assert all(n <= size + len(embedder.word_pieces(chunker.prefix(article))) + 1 for n in lengths)
+
+
+def test_sizes_are_counted_in_word_pieces_not_tiktoken_tokens(embedder):
+    # numbers and rare words are many word pieces each; tiktoken counts them differently
+    body = " ".join(f"Zxq{i}vb {i * 7919}." for i in range(300))
+    article = Article(doc_id="x", title="", body=body)
+    chunker = wp_chunker(embedder, 100, headline=False)
+    lengths = [len(embedder.word_pieces(c.text)) for c in chunker.run(article)]
+    assert max(lengths) <= 100 and sum(lengths) >= len(embedder.word_pieces(body))
+
+
+def test_a_sentence_longer_than_the_window_is_split_at_spaces(embedder):
+    body = " ".join(["antidisestablishmentarianism"] * 400)  # one sentence, ~2,000 word pieces
+    article = Article(doc_id="x", title="A headline", body=body)
+    chunker = wp_chunker(embedder, 1024)
+    chunks = chunker.run(article)
+    check_offsets(article, chunks)
+    assert max(fits(embedder, chunker, article)) <= embedder.window
+
+
+def test_embedding_text_has_headline_and_dateline_while_chunks_stay_verbatim(embedder):
+    [article] = read_file(SEED_FILE, SEED_FILE.parent)
+    chunker = wp_chunker(embedder, 128)
+    prefix = chunker.prefix(article)
+    assert article.title.split()[0] in prefix and "BRUSSELS" in prefix
+    chunks = chunker.run(article)
+    check_offsets(article, chunks)
+    assert chunker.embedding_text(prefix, chunks[1]) == f"{prefix}\n{chunks[1].text}"
+    assert wp_chunker(embedder, 128, headline=False).prefix(article) == ""
+
+
+def test_an_overlong_headline_is_cut_to_a_quarter_of_the_window(embedder):
+    article = Article(doc_id="x", title=" ".join(["headline"] * 300), body="Short body. " * 50)
+    chunker = wp_chunker(embedder, 1024)
+    assert len(embedder.word_pieces(chunker.prefix(article))) <= embedder.window // 4
+    assert max(fits(embedder, chunker, article)) <= embedder.window
