@@ -21,7 +21,8 @@ from rag.prompts import ABSTAIN_PHRASE
 from rag.types import Citation, Passage, Sentence, Withheld
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=\S)")
+_CLOSER = "[\"'\u201d\u2019)]"  # a quote or bracket closing a sentence stays with it
+_SENTENCE_SPLIT = re.compile(rf"(?:(?<=[.!?])|(?<=[.!?]{_CLOSER})|(?<=[.!?]{_CLOSER}{_CLOSER}))\s+(?=\S)")
 
 
 @dataclass

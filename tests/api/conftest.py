@@ -42,7 +42,8 @@ class ScriptedLLM:
     def stream(self, messages, *, max_tokens, temperature):
         self.calls += 1
         passage = messages[-1]["content"].split("<passage id=1", 1)[1].split("\n", 2)[1]
-        sentence = re.split(r"(?<=[.!?])\s", passage, maxsplit=1)[0].rstrip(".")
+        sentence = re.split(r"(?<=[.!?])[\"'\u2019\u201d]*\s", passage, maxsplit=1)[0]
+        sentence = sentence.strip("\"'\u2018\u2019\u201c\u201d").rstrip(".")
         for n, word in enumerate(f"{sentence} [1].".split(" ")):
             if self.fail is not None and n == self.fail_after:
                 raise self.fail
