@@ -125,7 +125,5 @@ def test_a_claim_obeying_an_instruction_in_an_article_is_withheld():
 
 
 def test_a_quote_closing_a_sentence_stays_with_it():
-    from rag.citations import split_sentences
-
     got = split_sentences("Rutte said the future 'is in NATO.' He spoke in Brussels [1].", 1)
     assert [s for s, _ in got] == ["Rutte said the future 'is in NATO.'", "He spoke in Brussels."]
