@@ -17,7 +17,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from rag.chunking import EMBED_FORMAT
 from rag.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,8 +32,7 @@ def default_corpus(gold: Path, seeds_dir: Path, shared_dir: Path) -> list[Path]:
 def corpus_key(paths: list[Path], settings: Settings) -> str:
     shape = {"paths": sorted(str(p.resolve()) for p in paths), "embed": [settings.embed_backend,
              settings.embed_model if settings.embed_backend == "openai" else "local"],
-             "chunk": [settings.chunk_size, settings.chunk_overlap],
-             "text": EMBED_FORMAT if settings.embed_headline else "chunk"}
+             "chunk": [settings.chunk_size, settings.chunk_overlap]}
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:12]
 
 

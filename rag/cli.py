@@ -35,9 +35,8 @@ def whole_number(low: int = 1, high: int | None = None):
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--top-k", type=whole_number(), metavar="N", help="how many passages to use")
-    p.add_argument("--since", metavar="DATE",
-                   help="only articles published on or after DATE (YYYY-MM-DD); undated articles are excluded")
-    p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE; undated ones excluded")
+    p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
     p.add_argument("--source", metavar="NAME", help="only articles from this source (case-insensitive)")
 
 
@@ -122,8 +121,6 @@ def run_ingest(c: Components, paths: list[Path], prune: bool = False) -> IngestR
 
 def cmd_ingest(args, c: Components) -> int:
     report = run_ingest(c, args.paths or [c.settings.seeds_dir], prune=args.prune)
-    if c.settings.retrieval_mode != "dense":
-        c.bm25.current()  # build the keyword index now rather than at the first search
     for path, reason in report.failed:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     print(report.summary())
@@ -134,14 +131,6 @@ def _filters(args) -> Filters:
     return Filters.parse(args.since, args.until, args.source)
 
 
-def note_undated(c: Components, filters: Filters) -> None:
-    """Date filters keep only dated articles: say how many undated ones that leaves out."""
-    if filters.since or filters.until:
-        n = c.store.count_undated()
-        if n:
-            print(f"byline: {n} undated article{'s' * (n != 1)} excluded by --since/--until", file=sys.stderr)
-
-
 def cmd_ask(args, c: Components) -> int:
     if not args.question.strip():
         raise InvalidInput("the question is empty")
@@ -149,7 +138,6 @@ def cmd_ask(args, c: Components) -> int:
     if c.store.count() == 0 and c.settings.seeds_dir.is_dir():
         print(f"byline: the store is empty; ingesting {c.settings.seeds_dir} first", file=sys.stderr)
         run_ingest(c, [c.settings.seeds_dir])
-    note_undated(c, filters)
     answer = c.answerer.run(args.question, top_k=args.top_k, filters=filters)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
     return 0
@@ -175,9 +163,7 @@ def render_answer(answer: Answer) -> str:
 
 
 def cmd_search(args, c: Components) -> int:
-    filters = _filters(args)
-    note_undated(c, filters)
-    passages = c.retriever.retrieve(args.query, args.top_k, filters)
+    passages = c.retriever.retrieve(args.query, args.top_k, _filters(args))
     if args.json:
         print(json.dumps(search_results(args.query, passages), ensure_ascii=False, indent=2))
         return 0

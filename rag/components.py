@@ -16,14 +16,13 @@ from collections.abc import Callable
 from typing import Literal
 
 from rag.answer import Answerer
-from rag.bm25 import Bm25Search
-from rag.chunking import EMBED_FORMAT, Chunker
+from rag.chunking import Chunker
 from rag.embedding import Embedder, OnnxMiniLMEmbedder, OpenAIEmbedder
 from rag.errors import BylineError, ModelError
 from rag.ingest import Ingester
 from rag.llm import LLM, LlamaCppLLM, OpenAICompatibleLLM
 from rag.model_files import ensure_gguf
-from rag.retrieval import HybridRetriever
+from rag.retrieval import DenseRetriever
 from rag.settings import Settings
 from rag.store import ChromaStore, connect
 
@@ -51,12 +50,6 @@ class part:  # noqa: N801 (used like @property)
         if self.name in components.__dict__:
             return components.__dict__[self.name]
         return components._build(self)
-
-
-def vector_name(embedder_name: str, embed_headline: bool = True) -> str:
-    """What a store's vectors are (recorded in the store, so other vectors never mix in): the
-    embedder, and the text form when headlines are embedded."""
-    return f"{embedder_name}+{EMBED_FORMAT}" if embed_headline else embedder_name
 
 
 class Components:
@@ -127,32 +120,20 @@ class Components:
     @part
     def store(self) -> ChromaStore:
         s = self.settings
-        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.vector_name,
+        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.embedder.name,
                            orphan_grace_s=s.orphan_grace_s if s.chroma_url else 0.0)
-
-    @property
-    def vector_name(self) -> str:
-        return vector_name(self.embedder.name, self.settings.embed_headline)
 
     @part
     def chunker(self) -> Chunker:
-        s, e = self.settings, self.embedder
-        return Chunker(s.chunk_size, s.chunk_overlap, word_pieces=getattr(e, "word_pieces", None),
-                       window=getattr(e, "window", None), headline=s.embed_headline)
-
-    @part
-    def bm25(self) -> Bm25Search:
-        return Bm25Search(self.store, self.settings.bm25_dir)
+        return Chunker(self.settings.chunk_size, self.settings.chunk_overlap)
 
     @part
     def ingester(self) -> Ingester:
         return Ingester(self.chunker, self.embedder, self.store)
 
     @part
-    def retriever(self) -> HybridRetriever:
-        s = self.settings
-        return HybridRetriever(self.store, self.embedder, self.bm25, s.search_top_k, mode=s.retrieval_mode,
-                               depth=s.fusion_depth, rrf_k=s.rrf_k, bm25_weight=s.bm25_weight)
+    def retriever(self) -> DenseRetriever:
+        return DenseRetriever(self.store, self.embedder, self.settings.search_top_k)
 
     @part(model=True)
     def llm(self) -> LLM:

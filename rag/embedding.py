@@ -75,9 +75,6 @@ class OnnxMiniLMEmbedder:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
-        self._counter = Tokenizer.from_file(str(tokenizer_path))
-        self._counter.no_truncation()  # true lengths (the file itself truncates at 128)
-        self._counter.no_padding()
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -86,12 +83,6 @@ class OnnxMiniLMEmbedder:
         options.log_severity_level = 3
         self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
-
-    window = MAX_TOKENS - 2  # word pieces of text per vector ([CLS] and [SEP] take two)
-
-    def word_pieces(self, text: str) -> list[str]:
-        """The model's word pieces of `text` (no special tokens); chunk sizes are counted in these."""
-        return self._counter.encode(text, add_special_tokens=False).tokens
 
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         # Batch texts of similar length together: padding to the longest costs time.

@@ -90,10 +90,7 @@ class Ingester:
         """Embed and write the batch; empties it. Returns the number of chunks written."""
         if not batch:
             return 0
-        texts = []
-        for article, chunks in batch:  # the headline and dateline are embedded with each chunk
-            prefix = self.chunker.prefix(article)
-            texts.extend(self.chunker.embedding_text(prefix, c) for c in chunks)
+        texts = [c.text for _, chunks in batch for c in chunks]
         vectors = self.embedder.embed_batch(texts)
         writes, i = [], 0
         for article, chunks in batch:

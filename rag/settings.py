@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Literal
@@ -30,11 +29,8 @@ class Settings(BaseSettings):
     orphan_grace_s: float = Field(600.0, ge=0)
 
     # articles -> chunks
-    # word pieces of the embedder (tiktoken tokens for the openai backend); with the headline
-    # it never exceeds the embedder's window (small: the local model reads ~55 tokens/s)
-    chunk_size: int = Field(128, ge=32, le=1024)
+    chunk_size: int = Field(120, ge=32, le=1024)  # tokens (small: the local model reads ~55 tokens/s)
     chunk_overlap: int = Field(20, ge=0, le=256)
-    embed_headline: bool = True  # embed "headline. dateline." with each chunk (stored text stays verbatim)
 
     # embeddings
     embed_backend: Literal["local", "openai"] = "local"
@@ -49,15 +45,6 @@ class Settings(BaseSettings):
     # lowest answerable item scored 0.214, off-topic questions 0.03-0.14, while in-domain
     # unanswerable ones score like answerable ones (0.14-0.88), so this gate only stops
     # questions about something else; in-domain ones are left to verification.
-    # hybrid = dense and BM25 fused by reciprocal rank; each retriever gives `fusion_depth`
-    # candidates; score = sum(w / (rrf_k + rank)), w = 1 for dense and `bm25_weight` for BM25.
-    # Chosen with bench/bench_fusion.py on bbc + bbc_reader (2026-11-29): rrf_k 20, weight
-    # 0.5 sits inside the plateau of the best mean hit@1/MRR (k 5-60 x weight 0.25-0.5);
-    # weight 1.0 (plain RRF) lost one reader item at rank 1 and a bbc item at rank 5.
-    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
-    fusion_depth: int = Field(50, ge=1, le=1000)
-    rrf_k: float = Field(20.0, gt=0)
-    bm25_weight: float = Field(0.5, ge=0)
     min_evidence: float = Field(0.18, ge=-1.0, le=1.0)
     # lean context (rag.context): the model reads the retrieved articles' sentences closest
     # to the question, each with this many neighbours each side, within this share of the
@@ -103,12 +90,3 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
-
-    @property
-    def bm25_dir(self) -> Path:
-        """Where the BM25 index is saved: beside an embedded store; per user for a Chroma
-        server (one folder per server and collection, shared by that user's workers)."""
-        if not self.chroma_url:
-            return self.data_dir / "bm25" / self.collection
-        key = hashlib.sha256(f"{self.chroma_url}\0{self.collection}".encode()).hexdigest()[:16]
-        return self.cache_dir / "bm25" / key

@@ -8,14 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from rag.components import vector_name
 from rag.consistency import check_store
 from rag.embedding import OnnxMiniLMEmbedder
 from rag.store import ChromaStore, connect
 
 
 def main(data_dir: str, expected_file: str | None = None) -> None:
-    store = ChromaStore(connect(Path(data_dir) / "chroma"), "byline", vector_name(OnnxMiniLMEmbedder.name))
+    store = ChromaStore(connect(Path(data_dir) / "chroma"), "byline", OnnxMiniLMEmbedder.name)
     expected = json.loads(Path(expected_file).read_text(encoding="utf-8")) if expected_file else None
     got = check_store(store, expected)
     print(json.dumps({"ok": got.ok, "clean": got.clean, "articles": got.articles, "chunks": got.chunks,

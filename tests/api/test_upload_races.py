@@ -13,7 +13,6 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from rag.components import vector_name
 from rag.consistency import check_store
 from rag.embedding import OnnxMiniLMEmbedder
 from rag.store import ChromaStore, connect
@@ -76,8 +75,7 @@ def test_concurrent_uploads_through_two_workers_leave_one_version_whole(tmp_path
     _, chroma_url = chroma
     bodies, rounds, winners = versions(bbc), 12, []
     with serve(tmp_path, workers=2, BYLINE_CHROMA_URL=chroma_url) as (base, _, log):
-        store = ChromaStore(connect(None, chroma_url), "byline", vector_name(OnnxMiniLMEmbedder.name),
-                            orphan_grace_s=600)
+        store = ChromaStore(connect(None, chroma_url), "byline", OnnxMiniLMEmbedder.name, orphan_grace_s=600)
         for r in range(rounds):
             sent = bodies if r % 2 else bodies[::-1]
             assert set(upload_together(base, sent)) <= {200, 201}

@@ -101,17 +101,3 @@ def test_a_chroma_server_that_is_not_running_is_one_line(data_dir, capsys, monke
     code, _, err = run(capsys, "search", "NATO")
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "cannot open the Chroma store at http://127.0.0.1:" in err
-
-
-def test_date_filters_say_how_many_undated_articles_they_leave_out(data_dir, capsys, tmp_path):
-    path = tmp_path / "a.jsonl"
-    rows = [{"id": "d", "title": "Rates", "body": "Interest rates rose.", "published_at": "2005-03-01"},
-            {"id": "u1", "title": "Rates", "body": "Interest rates fell."},
-            {"id": "u2", "title": "Rates", "body": "Interest rates held."}]
-    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    run(capsys, "ingest", str(path))
-    code, out, err = run(capsys, "search", "interest rates", "--since", "2005-01-01", "--json")
-    assert code == 0 and [r["doc_id"] for r in json.loads(out)["results"]] == ["d"]
-    assert "2 undated articles excluded by --since/--until" in err
-    code, out, err = run(capsys, "search", "interest rates", "--source", "x")
-    assert code == 0 and "undated" not in err

@@ -184,30 +184,3 @@ def test_json_articles_ingest_with_metadata_and_filters(components, tmp_path):
     got = retr.retrieve("bank rates", 5, Filters(until=date(2024, 12, 31), source="post"))
     assert [p.doc_id for p in got] == ["x2"]
     assert retr.retrieve("bank rates", 5, Filters(until=date(2023, 1, 1))) == []
-
-
-def test_each_vector_is_of_headline_dateline_and_chunk(components, embedder):
-    import numpy as np
-
-    components.ingester.run([SEEDS])
-    got = components.store._chunks.get(include=["documents", "embeddings", "metadatas"])
-    article = components.store.get(SEED_FILE.name)
-    prefix = components.chunker.prefix(article)
-    assert prefix.startswith(article.title[:20]) and "BRUSSELS" in prefix
-    for doc, vec in zip(got["documents"], got["embeddings"]):
-        assert not doc.startswith(prefix)  # stored text stays the verbatim chunk
-        want = embedder.embed_batch([f"{prefix}\n{doc}"])[0]
-        assert float(np.dot(vec, want)) > 0.999
-
-
-def test_a_store_built_from_other_text_is_refused_not_mixed(settings, embedder):
-    from rag.components import Components
-    from rag.errors import ModelError
-
-    old = Components(settings.model_copy(update={"embed_headline": False}))
-    old.embedder = embedder
-    old.ingester.run([SEEDS])
-    new = Components(settings)
-    new.embedder = embedder
-    with pytest.raises(ModelError, match="built with embedder"):
-        new.store.count()

@@ -14,7 +14,6 @@ from rag.consistency import check_store
 from rag.errors import BackendUnavailable, NotFound
 from rag.store import ArticleWrite, ChromaStore, connect
 from rag.types import Article, Chunk
-from tests.conftest import SEED_FILE, SEEDS
 from tests.processes import chroma_server, stop
 
 
@@ -197,24 +196,3 @@ def test_a_chunk_deleted_while_a_search_runs_is_left_out_not_an_error(client):
     store.write([article_write("a", "Alpha one. Alpha two.")])
     store._chunks = DeletedWhileQueried(store._chunks)
     assert [p.doc_id for p in store.query(vector("Alpha one."), 2)] == ["a", "a"]
-
-
-def test_every_write_and_delete_gives_a_new_version(components):
-    store = components.store
-    v0 = store.version()
-    components.ingester.run([SEEDS])
-    v1 = store.version()
-    assert v1 != v0 and store.version() == v1  # reading does not change it
-    components.ingester.run([SEEDS])  # nothing changed: nothing written
-    assert store.version() == v1
-    store.delete(SEED_FILE.name)
-    assert store.version() not in (v0, v1)
-    assert list(store.iter_chunks()) == []
-
-
-def test_iter_chunks_gives_every_current_chunk_by_its_public_id(components):
-    components.ingester.run([SEEDS])
-    ids = [cid for cid, _, _ in components.store.iter_chunks()]
-    stored = components.store._chunks.get(include=["metadatas"])["metadatas"]
-    assert sorted(ids) == sorted(m["chunk_id"] for m in stored) and len(ids) >= 3
-    assert all("@" not in cid for cid in ids)
