@@ -71,6 +71,21 @@ def chroma_server(workdir: Path):
         yield proc, f"http://127.0.0.1:{port}"
 
 
+@contextmanager
+def byline_serving(port: int, workers: int, env: dict, log: Path, ready_s: float):
+    """`byline serve --workers N` on a loopback port with ENV; yields (base URL, process) once
+    /readyz answers, and prints the end of its log when it never does."""
+    argv = [str(BIN / "byline"), "serve", "--port", str(port), "--workers", str(workers)]
+    with running(argv, log, env) as proc:
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{base}/readyz", ready_s, proc=proc)
+        except AssertionError:
+            print(log.read_text(errors="replace")[-5000:])
+            raise
+        yield base, proc
+
+
 def byline_env(data_dir: Path, **extra: str) -> dict:
     """The environment for a `byline` subprocess on DATA_DIR, running this checkout's code."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BYLINE_", "OPENAI_"))}

@@ -6,15 +6,14 @@ stream."""
 from __future__ import annotations
 
 import json
-import os
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import REPO, SEED_FILE
-from tests.processes import BIN, chroma_server, free_port, running, wait_for
+from tests.conftest import SEED_FILE
+from tests.processes import byline_env, byline_serving, chroma_server, free_port
 
 
 @pytest.fixture
@@ -27,17 +26,8 @@ def chroma(tmp_path):
 def byline_serve(tmp_path: Path, chroma_url: str, workers: int = 2, **env_overrides: str):
     """`byline serve --workers N` on a loopback port; yields (base URL, log file)."""
     port, log = free_port(), tmp_path / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BYLINE_", "OPENAI_"))}
-    env.update(BYLINE_DATA_DIR=str(tmp_path / "data"), BYLINE_CHROMA_URL=chroma_url, **env_overrides)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))  # this checkout's code
-    argv = [str(BIN / "byline"), "serve", "--port", str(port), "--workers", str(workers)]
-    with running(argv, log, env) as proc:
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(f"{base}/readyz", 900, proc=proc)
-        except AssertionError:
-            print(log.read_text(errors="replace")[-5000:])
-            raise
+    env = byline_env(tmp_path / "data", BYLINE_CHROMA_URL=chroma_url, **env_overrides)
+    with byline_serving(port, workers, env, log, 900) as (base, _):
         yield base, log
 
 

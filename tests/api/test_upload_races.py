@@ -17,7 +17,7 @@ from rag.consistency import check_store
 from rag.embedding import OnnxMiniLMEmbedder
 from rag.store import ChromaStore, connect
 from tests.api.test_e2e import chroma  # noqa: F401 (fixture)
-from tests.processes import BIN, byline_env, check_store_in_a_process, free_port, running, wait_for
+from tests.processes import byline_env, byline_serving, check_store_in_a_process, free_port
 
 DOC = "race-1"
 
@@ -29,14 +29,7 @@ def serve(tmp_path, workers=1, **env):
     env = byline_env(tmp_path / "data", BYLINE_LLM_BACKEND="openai", BYLINE_LLM_MODEL="none",
                      BYLINE_OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1", BYLINE_UPLOAD_RATE_PER_MIN="0",
                      BYLINE_SEARCH_RATE_PER_MIN="0", **env)
-    argv = [str(BIN / "byline"), "serve", "--port", str(port), "--workers", str(workers)]
-    with running(argv, log, env) as proc:
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(f"{base}/readyz", 600, proc=proc)
-        except AssertionError:
-            print(log.read_text(errors="replace")[-5000:])
-            raise
+    with byline_serving(port, workers, env, log, 600) as (base, proc):
         yield base, proc, log
 
 
