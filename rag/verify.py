@@ -173,6 +173,26 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     new = content_words(sentence) - content_words(question)
     if local_support(" ".join(sorted(new)) if new else sentence, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
+    return detached(sentence, cited, question)
+
+
+def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
+    """A number or name the sentence adds must stand, in the passage, next to one of the
+    question's names that the sentence says it is about: "The Washington summit was held on
+    December 3" is not stated by a dateline "December 3" two paragraphs from "Washington".
+    Why it is detached, or None."""
+    asked = question.lower().replace("\u2019", "'")
+    low = "\n".join(cited).lower().replace("\u2019", "'")
+    about = [n.lower() for n in names(sentence) if _present(n.lower(), asked) and _present(n.lower(), low)]
+    added = ([n for n in numbers(sentence) if n not in numbers(question)]
+             + [n.lower() for n in names(sentence) if not _present(n.lower(), asked)])
+    if not about or not added:
+        return None
+    spans = [text[a:b].lower().replace("\u2019", "'") for text in cited for a, b in windows(text)]
+    for fact in added:
+        near = [w for w in spans if (fact in numbers(w) if fact[:1].isdigit() else _present(fact, w))]
+        if near and not any(_present(name, w) for w in near for name in about):
+            return f"the cited passage does not say {fact!r} of {about[0]!r}"
     return None
 
 

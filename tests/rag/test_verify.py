@@ -78,3 +78,15 @@ def test_hyphens_and_plurals_do_not_hide_support():
 
 def test_the_readers_own_words_for_the_premise_are_not_required_in_the_passage():
     assert problem("The head of NATO is Mark Rutte.", [TEXT], "Who is the head of NATO that TASS quotes?") is None
+
+
+
+def test_an_added_fact_must_stand_next_to_what_the_sentence_says_it_is_about():
+    from rag.verify import problem
+
+    passage = ("BRUSSELS, December 3. /TASS/. Allies met to talk about aid.\n"
+               "Later in the year leaders went on to gather in Washington for a summit, the report said.")
+    q = "On what dates was the NATO Washington summit held?"
+    assert "does not say '3' of 'washington'" in problem("The Washington summit was held on December 3.", [passage], q)
+    assert problem("Allies met on December 3.", [passage], "When did the allies meet?") is None
+    assert problem("Leaders gathered in Washington for a summit.", [passage], "Where did leaders gather?") is None
