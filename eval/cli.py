@@ -15,6 +15,7 @@ from eval.corpora import DEFAULT_SHARED, GOLD_DIR, REPO, default_corpus, eval_se
 from eval.gold import GoldItem, load_gold, select
 from eval.metrics import summarize
 from eval.progress import Progress
+from eval.replay import ReplayLLM
 from eval.report import GoldRun, build_report, code_version, settings_info, write_json
 from eval.report_html import write_html
 from eval.runner import Runner, check_sources
@@ -60,6 +61,10 @@ def register(subparsers) -> None:
                    help="compare with the thresholds file; exit 1 when a metric is out of bounds")
     p.add_argument("--thresholds", type=Path, default=DEFAULT_PATH, metavar="FILE",
                    help="thresholds file for --check (default: eval/thresholds.toml)")
+    p.add_argument("--replay", type=Path, metavar="DIR",
+                   help="record the model's replies in DIR and reuse them for identical prompts: a "
+                        "change after the model (verification, scoring) re-runs in seconds; latency "
+                        "of replayed items is not the model's")
     p.set_defaults(run=run)
 
 
@@ -75,7 +80,13 @@ def run(args, components: Components) -> int:
         for gold, _, _ in plans:
             section_table(thresholds, section_name(gold.name, args.retrieval_only, args.limit),
                           args.limit, args.per_type, args.thresholds)
+    replay = None
+    if args.replay and not args.retrieval_only:
+        replay = components.llm = ReplayLLM(components.llm, args.replay)
     runs = [_evaluate(args, components, *plan) for plan in plans]
+    if replay is not None:
+        print(f"byline eval: {replay.replayed} replies replayed from {args.replay}, "
+              f"{replay.recorded} from the model (recorded)", file=sys.stderr)
     checks = [c for r in runs for c in check(thresholds, r.section, r.summary, r.limit, r.per_type,
                                               args.thresholds)] if thresholds is not None else []
     embedder = components.embedder.name
@@ -192,4 +203,6 @@ def _command(args) -> str:
             parts.append(flag)
     if args.limit:
         parts += ["--limit", str(args.limit)]
+    if args.replay:
+        parts += ["--replay", str(args.replay)]
     return shlex.join(parts)

@@ -1,0 +1,47 @@
+from eval.replay import ReplayLLM
+
+MESSAGES = [{"role": "user", "content": "Where?"}]
+
+
+class CountingLLM:
+    model = "m"
+
+    def __init__(self, reply="Brussels [1].", fail=False):
+        self.calls, self.reply, self.fail = 0, reply, fail
+
+    def stream(self, messages, *, max_tokens, temperature):
+        self.calls += 1
+        yield from (self.reply[:4], self.reply[4:])
+        if self.fail:
+            raise RuntimeError("the model went away")
+
+
+def reply(llm, messages=MESSAGES, max_tokens=200):
+    return "".join(llm.stream(messages, max_tokens=max_tokens, temperature=0.0))
+
+
+def test_a_reply_is_recorded_once_and_replayed_for_the_same_prompt(tmp_path):
+    inner = CountingLLM()
+    assert reply(ReplayLLM(inner, tmp_path)) == "Brussels [1]."
+    again = ReplayLLM(CountingLLM(reply="something else"), tmp_path)  # another process, same folder
+    assert reply(again) == "Brussels [1]." and again.replayed == 1 and again.inner.calls == 0
+
+
+def test_another_prompt_or_limit_goes_to_the_model(tmp_path):
+    llm = ReplayLLM(CountingLLM(), tmp_path)
+    reply(llm)
+    reply(llm, messages=[{"role": "user", "content": "When?"}])
+    reply(llm, max_tokens=50)
+    assert llm.inner.calls == 3 and llm.recorded == 3 and llm.replayed == 0
+
+
+def test_an_unfinished_reply_is_not_recorded(tmp_path):
+    llm = ReplayLLM(CountingLLM(fail=True), tmp_path)
+    try:
+        reply(llm)
+    except RuntimeError:
+        pass
+    stream = ReplayLLM(CountingLLM(), tmp_path).stream(MESSAGES, max_tokens=200, temperature=0.0)
+    next(stream)
+    stream.close()  # the reader stopped early
+    assert list(tmp_path.iterdir()) == []
