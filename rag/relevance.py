@@ -1,7 +1,8 @@
 """Does a stated sentence answer the question asked? Checks that need no model.
 
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
-by sentences that give none; a "When ...?" question needs a time in the answer."""
+by sentences that give none beyond what the question says; a "When ...?" question needs a
+time in the answer."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ _AMOUNT = re.compile(
     r"spring|summer|autumn|winter|week|weeks|month|months|year|years|decade|century|ago|last|next|earlier|"
     r"later|recently|soon|now|since|until|before|after|during)\b", re.I)
 
+_TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
 
 _WANTS_MONEY = re.compile(
     r"\bhow much (?:money|cash)\b|\b(?:what|which) (?:price|sum|fee|salary|value)\b"
@@ -35,10 +37,14 @@ _MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees
 def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     """Why the sentences, though stated, do not answer the question, or None: a question
     asking for an amount, a date or an age is not answered by sentences without one, nor
-    a question about money by sentences without a sum."""
+    a question about money by sentences without a sum. What the sentences repeat from the
+    question does not count ("How many delegates will attend the 2006 conference?" is not
+    answered by "The 2006 conference will be in Manchester")."""
     two_part = " and " in question  # a partial answer may give the other part only
-    if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in answer_sentences):
+    asked = {w.lower() for w in _TOKEN.findall(question)}
+    given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
+    if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
         return "does not answer the question: it asks for a sum of money and the answer gives none"
-    if _WANTS_AMOUNT.search(question) and not any(_AMOUNT.search(s) for s in answer_sentences):
+    if _WANTS_AMOUNT.search(question) and not any(_AMOUNT.search(s) for s in given):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"
     return None

@@ -32,6 +32,7 @@ article articles passage passages according report reports reported state states
 
 _WORD = re.compile(r"[\w\u2019'%$£€.-]+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w\u2019'-]*")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
@@ -166,6 +167,9 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
     if missing:
         return f"the number {missing[0]} is not in the cited passage"
+    elsewhen = other_year(sentence, joined)
+    if elsewhen:
+        return elsewhen
     asked = question.lower().replace("\u2019", "'")
     absent = [n for n in names(sentence) if not any(_present(n.lower().replace("\u2019", "'"), t) for t in (low, asked))]
     if absent:
@@ -174,6 +178,17 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     if local_support(" ".join(sorted(new)) if new else sentence, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
     return detached(sentence, cited, question)
+
+
+def other_year(sentence: str, passages: str) -> str | None:
+    """A year the sentence names (from the question, else the number check would catch it)
+    that the passage does not, while it names other years: "Japan won the 2022 World Cup"
+    cited to a passage about the 2002 one is about another event."""
+    said = {n for n in numbers(sentence) if _YEAR.fullmatch(n)}
+    stated = {n for n in numbers(passages) if _YEAR.fullmatch(n)}
+    if said and stated and not said & stated:
+        return f"the cited passage speaks of {min(stated)}, not {min(said)}"
+    return None
 
 
 def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:

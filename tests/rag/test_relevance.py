@@ -23,3 +23,11 @@ def test_a_when_question_needs_a_time_in_the_answer():
                    "In the summer of 2023."):
         assert off_question("When did Putin set out his conditions?", [answer]) is None
     assert off_question("Who spoke when the talks ended?", ["Rutte spoke."]) is None  # not a "When ...?" question
+
+
+def test_an_amount_the_question_already_gives_does_not_answer_it():
+    q = "How many delegates are expected at Labour's 2006 autumn conference in Manchester?"
+    assert off_question(q, ["Labour will hold its 2006 autumn conference in Manchester."])
+    assert off_question(q, ["About 13,000 delegates will attend the 2006 conference."]) is None
+    assert off_question("How much did the 2004 deal cost?", ["The 2004 deal cost £2m."]) is None
+    assert off_question("How much did the 2004 deal cost?", ["The deal was signed in 2004."])

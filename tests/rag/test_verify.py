@@ -90,3 +90,13 @@ def test_an_added_fact_must_stand_next_to_what_the_sentence_says_it_is_about():
     assert "does not say '3' of 'washington'" in problem("The Washington summit was held on December 3.", [passage], q)
     assert problem("Allies met on December 3.", [passage], "When did the allies meet?") is None
     assert problem("Leaders gathered in Washington for a summit.", [passage], "Where did leaders gather?") is None
+
+
+def test_a_year_from_the_question_must_be_the_passages_year():
+    passage = "Tokumasu added that the 2002 football World Cup, co-hosted by Japan and South Korea, had been a huge success."
+    q = "Which country won the 2022 football World Cup in Qatar?"
+    assert problem("Japan won the 2022 football World Cup in Qatar.", [passage], q) == \
+        "the cited passage speaks of 2002, not 2022"
+    assert problem("Japan co-hosted the 2002 World Cup.", [passage], "Who co-hosted the 2002 World Cup?") is None
+    undated = "Japan and South Korea co-hosted the football World Cup, Tokumasu said."
+    assert problem("Japan co-hosted the 2002 World Cup.", [undated], "Who co-hosted the 2002 World Cup?") is None
