@@ -18,7 +18,7 @@ _WANTS_AMOUNT = re.compile(
     r"|^\W*when (?:did|was|were|is|are|will|does|do|had|has|have|would|could)\b", re.I)
 _AMOUNT = re.compile(
     r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|one|hundreds?|thousands?|millions?|billions?|dozens|half|quarter|"
-    r"double|doubled|twice|triple|tripled|"
+    r"double|doubled|twice|triple|tripled|\w+fold|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
     r"spring|summer|autumn|winter|week|weeks|month|months|year|years|decade|century|ago|last|next|earlier|"
