@@ -26,8 +26,11 @@ _QUESTION = re.compile(
 _SCALE = {"m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3, "thousand": 1e3,
           "trillion": 1e12, "tn": 1e12}
 _QUANTITY = re.compile(
-    r"(?<![\w.])(?P<cur>[£$€])?\s?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s?"
-    r"(?P<unit>%|per ?cent|percent|bn|billion|mn|million|m|k|thousand|tn|trillion)?(?!\w)", re.I)
+    r"(?<![\w.$])(?P<cur>(?:A|AU|C|HK|NZ|S|US)?\$|[£€¥])?\s?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s?"
+    r"(?P<unit>%|per ?cent|percent|bn|billion|mn|million|m|k|thousand|tn|trillion)?(?!\w)"
+    r"(?:\s?(?P<word>euros?|pounds?|dollars?|yen|yuan|rupees?|roubles?)\b)?", re.I)
+_CURRENCY_WORDS = {"euro": "€", "pound": "£", "dollar": "$", "yen": "¥", "yuan": "yuan", "rupee": "rupee",
+                   "rouble": "rouble"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Quantity:
     percent: bool
     text: str  # as written
     citation: int
+    unit: str = ""  # "m", "bn", "%", ... as written (lower case)
 
     def comparable(self, other: Quantity) -> bool:
         return self.currency == other.currency and self.percent == other.percent
@@ -57,14 +61,15 @@ def quantities(sentence: Sentence) -> list[Quantity]:
         if not m.group("cur") and not unit and 1900 <= value <= 2100:
             continue  # a year, not an amount
         value *= _SCALE.get(unit, 1.0)
-        out.append(Quantity(value, m.group("cur") or "", percent, m.group(0).strip(),
-                            sentence.citations[0]))
+        word = (m.group("word") or "").lower().rstrip("s")
+        currency = (m.group("cur") or "").upper() or _CURRENCY_WORDS.get(word, "")
+        out.append(Quantity(value, currency, percent, m.group(0).strip(), sentence.citations[0], unit))
     return out
 
 
 def _format(value: float, like: Quantity) -> str:
-    for word, scale in (("bn", 1e9), ("m", 1e6)):
-        if like.text.lower().endswith((word, "million" if word == "m" else "billion")) and value >= scale / 10:
+    for word, scale, units in (("bn", 1e9, ("bn", "billion")), ("m", 1e6, ("m", "mn", "million"))):
+        if like.unit in units and value >= scale / 10:
             return f"{like.currency}{_trim(value / scale)}{word}"
     return f"{like.currency}{_trim(value)}"
 

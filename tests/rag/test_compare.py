@@ -34,3 +34,14 @@ def test_nothing_is_computed_without_two_comparable_figures_from_different_passa
 def test_quantities_scale_units():
     q = quantities(claim("It paid $1.2bn and 300 million euros.", 1))
     assert [x.value for x in q] == [1.2e9, 300e6]
+
+
+def test_figures_in_different_currencies_are_not_compared():
+    lufthansa = claim("Lufthansa made a net profit of 400m euros ($527.61m).", 1)
+    qantas = claim("Qantas made a net profit of A$458.4m ($357.6m).", 2)
+    _, rendered = computed_sentence([lufthansa, qantas])
+    assert rendered == "$527.61m [1] is $170.01m more than $357.6m [2] (computed by Byline)."
+    assert computed_sentence([claim("It made 400m euros.", 1), claim("It made A$458.4m.", 2)]) is None
+    assert computed_sentence([claim("It made 400m euros.", 1), claim("It made 458.4m.", 2)]) is None
+    _, rendered = computed_sentence([claim("It made 400m euros.", 1), claim("It made 300m euros.", 2)])
+    assert rendered == "400m euros [1] is €100m more than 300m euros [2] (computed by Byline)."
