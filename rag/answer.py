@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 
 from rag import instructions, relevance
-from rag.citations import ParsedAnswer, abstention, parse_answer
-from rag.compare import COMPARE_HINT, computed_sentence, is_comparison
+from rag.citations import ParsedAnswer, abstention, parse_answer, render
+from rag.compare import COMPARE_HINT, choice, choice_sentence, computed_sentence, is_comparison
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
 from rag.errors import InvalidInput
@@ -52,10 +52,20 @@ def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
 
 
 def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
-    """A comparison answer gains the difference of its two cited figures, computed here."""
-    if parsed.abstained or not is_comparison(question):
+    """A comparison answer gains the difference of its two cited figures, computed here; an
+    "A or B?" answer whose figures settle it names the winner with both figures, and keeps
+    only the sentences that do not name the other option (the answer is the winner)."""
+    if parsed.abstained:
         return parsed
-    computed = computed_sentence(parsed.sentences)
+    chosen = choice_sentence(question, parsed.sentences)
+    cited = {i for s in parsed.sentences for i in s.citations}
+    if chosen is not None and cited <= set(chosen[0].citations):
+        sentence, rendered, loser = chosen
+        keep = [s for s in parsed.sentences if not choice(question).names(loser, s.text)]
+        parsed.sentences = [sentence, *keep]
+        parsed.answer = " ".join([rendered, *(render(s.text, s.citations) for s in keep)])
+        return parsed
+    computed = computed_sentence(parsed.sentences) if is_comparison(question) else None
     if computed is None:
         return parsed
     sentence, rendered = computed

@@ -80,7 +80,7 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
     if not any(s.kind == "claim" for s in sentences):
         return abstention("model" if refused else "unsupported", withheld)
     citations = [_citation(cid, passages[i], quotes[i]) for i, cid in sorted(numbering.items(), key=lambda x: x[1])]
-    answer = " ".join(_render(s.text, s.citations) for s in sentences)
+    answer = " ".join(render(s.text, s.citations) for s in sentences)
     return ParsedAnswer(answer, False, sentences, citations, withheld, None)
 
 
@@ -123,7 +123,7 @@ def _indexes(text: str, n_passages: int, already: list[int]) -> list[int]:
     return found
 
 
-def _render(sentence: str, ids: list[int]) -> str:
+def render(sentence: str, ids: list[int]) -> str:
     if not ids:
         return sentence
     marks = "".join(f"[{i}]" for i in ids)

@@ -5,6 +5,8 @@ the model states each figure with its own citation, and the arithmetic is done h
 quotes the figures instead of computing; `computed_sentence` takes the verified
 sentences and, when they hold exactly two comparable figures from different
 citations, states the difference ("£14m [1] is £4.5m more than £9.5m [2] (computed by Byline)").
+`choice_sentence` answers an "A or B?" question ("Whose profit rose more: WPP or
+Barclays?") the same way, naming only the option whose figure wins.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Quantity:
     text: str  # as written
     citation: int
     unit: str = ""  # "m", "bn", "%", ... as written (lower case)
+    said: str = ""  # the sentence it is from
 
     def comparable(self, other: Quantity) -> bool:
         return self.currency == other.currency and self.percent == other.percent
@@ -63,7 +66,8 @@ def quantities(sentence: Sentence) -> list[Quantity]:
         value *= _SCALE.get(unit, 1.0)
         word = (m.group("word") or "").lower().rstrip("s")
         currency = (m.group("cur") or "").upper() or _CURRENCY_WORDS.get(word, "")
-        out.append(Quantity(value, currency, percent, m.group(0).strip(), sentence.citations[0], unit))
+        out.append(Quantity(value, currency, percent, m.group(0).strip(), sentence.citations[0], unit,
+                            sentence.text))
     return out
 
 
@@ -78,22 +82,90 @@ def _trim(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
-def computed_sentence(sentences: list[Sentence]) -> tuple[Sentence, str] | None:
-    """The difference between exactly two comparable figures cited to different passages:
-    the sentence, and its text with a citation after each figure."""
+def figures(sentences: list[Sentence]) -> tuple[Quantity, Quantity] | None:
+    """Exactly two comparable figures cited to different passages, the larger first."""
     found = [q for s in sentences if s.kind == "claim" for q in quantities(s)]
     for i, a in enumerate(found):
         pair = [b for b in found[i + 1:] if b.comparable(a) and b.citation != a.citation]
-        if len(pair) != 1:
-            continue
-        big, small = sorted((a, pair[0]), key=lambda q: q.value, reverse=True)
-        if big.value == small.value:
-            how = "is the same as"
-        else:
-            points = " percentage points" if big.percent else ""
-            how = f"is {_format(big.value - small.value, big)}{points} more than"
-        note = " (computed by Byline)."
-        text = f"{big.text} {how} {small.text}{note}"
-        rendered = f"{big.text} [{big.citation}] {how} {small.text} [{small.citation}]{note}"
-        return Sentence(text, [big.citation, small.citation], True, kind="computed"), rendered
+        if len(pair) == 1:
+            big, small = sorted((a, pair[0]), key=lambda q: q.value, reverse=True)
+            return big, small
     return None
+
+
+def computed_sentence(sentences: list[Sentence]) -> tuple[Sentence, str] | None:
+    """The difference between exactly two comparable figures cited to different passages:
+    the sentence, and its text with a citation after each figure."""
+    pair = figures(sentences)
+    if pair is None:
+        return None
+    big, small = pair
+    if big.value == small.value:
+        how = "is the same as"
+    else:
+        points = " percentage points" if big.percent else ""
+        how = f"is {_format(big.value - small.value, big)}{points} more than"
+    note = " (computed by Byline)."
+    text = f"{big.text} {how} {small.text}{note}"
+    rendered = f"{big.text} [{big.citation}] {how} {small.text} [{small.citation}]{note}"
+    return Sentence(text, [big.citation, small.citation], True, kind="computed"), rendered
+
+
+_CHOICE = re.compile(r"^(?P<stem>.+)[:,]\s*(?P<a>[^:,]+?),?\s+or\s+(?P<b>[^:]+?)\s*\?\s*$", re.I)
+_MORE = re.compile(r"\b(?:more|most|bigger|biggest|larger|largest|higher|highest|greater|greatest|older|oldest|"
+                   r"longer|longest|richer|heavier|taller|faster|further|farther)\b", re.I)
+_LESS = re.compile(r"\b(?:less|least|fewer|smaller|smallest|lower|lowest|cheaper|cheapest|younger|youngest|"
+                   r"shorter|slower)\b", re.I)
+_KEY = re.compile(r"(?<![\w'\u2019-])[A-Z][\w-]*")
+
+
+@dataclass(frozen=True)
+class Choice:
+    options: tuple[str, str]
+    wants_larger: bool
+
+    def keys(self, option: str) -> set[str]:
+        """The option's names ("Sony's PlayStation Portable" -> sony, playstation, portable)."""
+        return {k.lower() for k in _KEY.findall(option.split(",")[0])}
+
+    def names(self, option: str, text: str) -> bool:
+        low = text.lower()
+        return any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", low) for k in self.keys(option))
+
+    def option_of(self, text: str) -> str | None:
+        """The one option the text names, or None (neither or both)."""
+        named = [o for o in self.options if self.names(o, text)]
+        return named[0] if len(named) == 1 else None
+
+
+def choice(question: str) -> Choice | None:
+    """An "A or B?" question with one direction ("Who is older: A or B?"), or None."""
+    m = _CHOICE.match(" ".join(question.split()))
+    if not m:
+        return None
+    stem, options = m.group("stem"), (m.group("a").strip(), m.group("b").strip())
+    larger, smaller = bool(_MORE.search(stem)), bool(_LESS.search(stem))
+    c = Choice(options, larger)
+    if larger == smaller or not all(c.keys(o) for o in options) or c.keys(options[0]) & c.keys(options[1]):
+        return None
+    return c
+
+
+def choice_sentence(question: str, sentences: list[Sentence]) -> tuple[Sentence, str, str] | None:
+    """For an "A or B?" question whose verified sentences give one comparable figure for
+    each option: the answer sentence naming the winning option with both cited figures,
+    its rendered text, and the losing option (None when the figures do not settle it)."""
+    c = choice(question)
+    pair = figures(sentences)
+    if c is None or pair is None:
+        return None
+    big, small = pair
+    owners = (c.option_of(big.said), c.option_of(small.said))
+    if None in owners or owners[0] == owners[1] or big.value == small.value:
+        return None
+    (win, w), (lose, l) = ((owners[0], big), (owners[1], small)) if c.wants_larger else ((owners[1], small), (owners[0], big))
+    note = " (computed by Byline)."
+    name = win.split(",")[0]
+    text = f"{name}: {w.text}, against {l.text}{note}"
+    rendered = f"{name}: {w.text} [{w.citation}], against {l.text} [{l.citation}]{note}"
+    return Sentence(text, [w.citation, l.citation], True, kind="computed"), rendered, lose

@@ -119,3 +119,16 @@ def test_with_an_embedder_the_model_reads_the_best_sentences_and_cites_into_the_
     assert "harbour" not in llm.calls[0][-1]["content"]
     [c] = answer.citations
     assert BODY[c.start:c.end] == c.quote
+
+
+def test_an_either_or_answer_names_the_winner_only():
+    from rag.answer import with_computation
+    from rag.citations import ParsedAnswer
+    from rag.types import Sentence
+
+    q = "Which handheld console was cheaper in the US: Sony's PlayStation Portable or Nintendo's DS?"
+    said = [Sentence("The PlayStation Portable costs $250.", [1], True), Sentence("The DS costs $150.", [2], True)]
+    parsed = with_computation(q, ParsedAnswer("The PlayStation Portable costs $250 [1]. The DS costs $150 [2].",
+                                              False, said, [], [], None))
+    assert parsed.answer == "Nintendo's DS: $150 [2], against $250 [1] (computed by Byline). The DS costs $150 [2]."
+    assert [s.kind for s in parsed.sentences] == ["computed", "claim"]
