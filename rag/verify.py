@@ -150,6 +150,17 @@ def _example_words() -> frozenset[str]:
     return frozenset().union(*map(content_words, EXAMPLE_TEXTS))
 
 
+EXAMPLE_REASON = "repeats the prompt's worked example, not the articles"
+
+
+def repeats_example(sentence: str, passages: Sequence[str], question: str) -> bool:
+    """Two or more words of the prompt's worked examples that neither the passages nor the
+    question contain: the sentence comes from an example ("The articles do not say which
+    brand sold best."), not from the articles."""
+    own = content_words("\n".join(passages)) | content_words(question) | content_words(ABSTAIN_PHRASE)
+    return len((content_words(sentence) & _example_words()) - own) >= 2
+
+
 def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | None:
     """Why the cited passage texts (headline included) do not state `sentence`, or None.
 
@@ -160,10 +171,8 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
         return "cites no passage"
     joined = "\n".join(cited)
     low = joined.lower().replace("\u2019", "'")
-    passage_words = content_words(joined)
-    from_examples = (content_words(sentence) & _example_words()) - passage_words
-    if len(from_examples) >= 2:
-        return "repeats the prompt's worked example, not the articles"
+    if repeats_example(sentence, cited, question):
+        return EXAMPLE_REASON
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
     if missing:
         return f"the number {missing[0]} is not in the cited passage"

@@ -127,3 +127,13 @@ def test_a_claim_obeying_an_instruction_in_an_article_is_withheld():
 def test_a_quote_closing_a_sentence_stays_with_it():
     got = split_sentences("Rutte said the future 'is in NATO.' He spoke in Brussels [1].", 1)
     assert [s for s, _ in got] == ["Rutte said the future 'is in NATO.'", "He spoke in Brussels."]
+
+
+def test_a_gap_sentence_copied_from_a_worked_example_is_withheld():
+    parsed = parse_answer("He spoke in Brussels [1]. The articles do not say which brand sold best.", [P1],
+                          "Where did Rutte speak, and how many diplomats were there?")
+    assert parsed.answer == "He spoke in Brussels [1]."
+    assert [w.reason for w in parsed.withheld] == ["repeats the prompt's worked example, not the articles"]
+    own_words = parse_answer("He spoke in Brussels [1]. The articles do not say which brand sold best.", [P1],
+                             "Where did Rutte speak, and which brand sold best?")
+    assert own_words.answer == "He spoke in Brussels [1]. The articles do not say which brand sold best."
