@@ -150,6 +150,7 @@ def _example_words() -> frozenset[str]:
     return frozenset().union(*map(content_words, EXAMPLE_TEXTS))
 
 
+_QUESTION_WORDS = {"who", "what", "which", "when", "where", "why", "how", "whose", "did", "does", "was", "is"}
 EXAMPLE_REASON = "repeats the prompt's worked example, not the articles"
 
 
@@ -166,13 +167,18 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
 
     What the sentence repeats from the question is its premise, in the reader's words:
     numbers and names taken from the question need not recur in the passage, and the
-    support check weighs what the sentence adds (or, when it adds nothing, all of it)."""
+    support check weighs what the sentence adds (or, when it adds nothing, all of it). But
+    the passage must be about what the question asks: when the question names someone or
+    something, the passage names at least one of them."""
     if not cited:
         return "cites no passage"
     joined = "\n".join(cited)
     low = joined.lower().replace("\u2019", "'")
     if repeats_example(sentence, cited, question):
         return EXAMPLE_REASON
+    asked_names = [n for n in names(question) if n.lower() not in _QUESTION_WORDS]
+    if asked_names and not any(_present(n.lower().replace("\u2019", "'"), low) for n in asked_names):
+        return f"the cited passage names none of the question's names ({', '.join(asked_names)})"
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
     if missing:
         return f"the number {missing[0]} is not in the cited passage"

@@ -100,3 +100,12 @@ def test_a_year_from_the_question_must_be_the_passages_year():
     assert problem("Japan co-hosted the 2002 World Cup.", [passage], "Who co-hosted the 2002 World Cup?") is None
     undated = "Japan and South Korea co-hosted the football World Cup, Tokumasu said."
     assert problem("Japan co-hosted the 2002 World Cup.", [undated], "Who co-hosted the 2002 World Cup?") is None
+
+
+def test_the_passage_must_name_one_of_the_questions_names():
+    poker = "The top prize at each stop on the world tour will be $15,000, the organisers said."
+    q = "How much does a ticket for the 2005 Glastonbury festival cost?"
+    assert problem("The top prize will be $15,000.", [poker], q) == \
+        "the cited passage names none of the question's names (Glastonbury)"
+    assert problem("The top prize will be $15,000.", ["Glastonbury\n" + poker], q) is None  # the headline counts
+    assert problem("The top prize will be $15,000.", [poker], "How much is the top prize on the tour?") is None
