@@ -57,11 +57,12 @@ def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
     only the sentences that do not name the other option (the answer is the winner)."""
     if parsed.abstained:
         return parsed
-    chosen = choice_sentence(question, parsed.sentences)
+    options = choice(question)
+    chosen = choice_sentence(options, parsed.sentences) if options else None
     cited = {i for s in parsed.sentences for i in s.citations}
     if chosen is not None and cited <= set(chosen[0].citations):
         sentence, rendered, loser = chosen
-        keep = [s for s in parsed.sentences if not choice(question).names(loser, s.text)]
+        keep = [s for s in parsed.sentences if not options.names(loser, s.text)]
         parsed.sentences = [sentence, *keep]
         parsed.answer = " ".join([rendered, *(render(s.text, s.citations) for s in keep)])
         return parsed

@@ -57,11 +57,10 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
     withheld: list[Withheld] = []
     refused = False
     for sentence_text, cited in pieces:
-        if verify.is_refusal(sentence_text) and verify.repeats_example(
-                sentence_text, [evidence(p) for p in passages], question):
-            withheld.append(Withheld(sentence_text, verify.EXAMPLE_REASON))
-            continue
         if verify.is_refusal(sentence_text):  # says, uncited, what the articles do not cover
+            if verify.repeats_example(sentence_text, [evidence(p) for p in passages], question):
+                withheld.append(Withheld(sentence_text, verify.EXAMPLE_REASON))
+                continue
             refused = True
             sentences.append(Sentence(sentence_text, [], False, kind="gap"))
             continue

@@ -151,13 +151,12 @@ def choice(question: str) -> Choice | None:
     return c
 
 
-def choice_sentence(question: str, sentences: list[Sentence]) -> tuple[Sentence, str, str] | None:
-    """For an "A or B?" question whose verified sentences give one comparable figure for
-    each option: the answer sentence naming the winning option with both cited figures,
-    its rendered text, and the losing option (None when the figures do not settle it)."""
-    c = choice(question)
+def choice_sentence(c: Choice, sentences: list[Sentence]) -> tuple[Sentence, str, str] | None:
+    """When the verified sentences give one comparable figure for each option of the
+    question: the answer sentence naming the winning option with both cited figures, its
+    rendered text, and the losing option (None when the figures do not settle it)."""
     pair = figures(sentences)
-    if c is None or pair is None:
+    if pair is None:
         return None
     big, small = pair
     owners = (c.option_of(big.said), c.option_of(small.said))

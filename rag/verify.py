@@ -140,6 +140,11 @@ def local_support(sentence: str, texts: Sequence[str]) -> float:
     return len(found) / len(words)
 
 
+def _folded(text: str) -> str:
+    """Lower case, typographic apostrophes straightened: how names are compared."""
+    return text.lower().replace("\u2019", "'")
+
+
 def _present(word: str, text_lower: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text_lower) is not None
 
@@ -173,11 +178,11 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     if not cited:
         return "cites no passage"
     joined = "\n".join(cited)
-    low = joined.lower().replace("\u2019", "'")
+    low = _folded(joined)
     if repeats_example(sentence, cited, question):
         return EXAMPLE_REASON
     asked_names = [n for n in names(question) if n.lower() not in _QUESTION_WORDS]
-    if asked_names and not any(_present(n.lower().replace("\u2019", "'"), low) for n in asked_names):
+    if asked_names and not any(_present(_folded(n), low) for n in asked_names):
         return f"the cited passage names none of the question's names ({', '.join(asked_names)})"
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
     if missing:
@@ -185,8 +190,8 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     elsewhen = other_year(sentence, joined)
     if elsewhen:
         return elsewhen
-    asked = question.lower().replace("\u2019", "'")
-    absent = [n for n in names(sentence) if not any(_present(n.lower().replace("\u2019", "'"), t) for t in (low, asked))]
+    asked = _folded(question)
+    absent = [n for n in names(sentence) if not any(_present(_folded(n), t) for t in (low, asked))]
     if absent:
         return f"the name {absent[0]!r} is not in the cited passage"
     new = content_words(sentence) - content_words(question)
@@ -211,14 +216,14 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
     question's names that the sentence says it is about: "The Washington summit was held on
     December 3" is not stated by a dateline "December 3" two paragraphs from "Washington".
     Why it is detached, or None."""
-    asked = question.lower().replace("\u2019", "'")
-    low = "\n".join(cited).lower().replace("\u2019", "'")
+    asked = _folded(question)
+    low = _folded("\n".join(cited))
     about = [n.lower() for n in names(sentence) if _present(n.lower(), asked) and _present(n.lower(), low)]
     added = ([n for n in numbers(sentence) if n not in numbers(question)]
              + [n.lower() for n in names(sentence) if not _present(n.lower(), asked)])
     if not about or not added:
         return None
-    spans = [text[a:b].lower().replace("\u2019", "'") for text in cited for a, b in windows(text)]
+    spans = [_folded(text[a:b]) for text in cited for a, b in windows(text)]
     for fact in added:
         near = [w for w in spans if (fact in numbers(w) if fact[:1].isdigit() else _present(fact, w))]
         if near and not any(_present(name, w) for w in near for name in about):

@@ -50,17 +50,17 @@ def test_figures_in_different_currencies_are_not_compared():
 def test_an_either_or_question_names_the_option_whose_figure_wins():
     q = "Whose annual pre-tax profit rose by the larger percentage: advertising group WPP or Barclays bank?"
     wpp, barclays = claim("WPP's annual pre-tax profit rose by 15%.", 1), claim("Barclays' profit rose 20%.", 2)
-    sentence, rendered, loser = choice_sentence(q, [wpp, barclays])
+    sentence, rendered, loser = choice_sentence(choice(q), [wpp, barclays])
     assert rendered == "Barclays bank: 20% [2], against 15% [1] (computed by Byline)."
     assert loser == "advertising group WPP" and sentence.citations == [2, 1] and sentence.kind == "computed"
     younger = "Who is younger: Oscars host Chris Rock or Daniel Day-Lewis, who was to get a Berlin award?"
     ages = [claim("Chris Rock, 40, will host the Oscars.", 1), claim("Daniel Day-Lewis, 47, gets the award.", 2)]
-    assert choice_sentence(younger, ages)[1] == "Oscars host Chris Rock: 40 [1], against 47 [2] (computed by Byline)."
+    assert choice_sentence(choice(younger), ages)[1] == "Oscars host Chris Rock: 40 [1], against 47 [2] (computed by Byline)."
 
 
 def test_no_winner_without_one_direction_or_one_figure_per_option():
     assert choice("Was the Dome or the e-University a bigger or smaller waste?") is None
     assert choice("Who won the cup: the Rovers or the Town?") is None  # no direction
     q = "Which was bigger: the WPP profit or the Barclays profit?"
-    assert choice_sentence(q, [claim("WPP and Barclays rose 15%.", 1), claim("Profits rose 20%.", 2)]) is None
-    assert choice_sentence(q, [claim("WPP rose 15%.", 1), claim("Barclays made £4.6bn.", 2)]) is None
+    assert choice_sentence(choice(q), [claim("WPP and Barclays rose 15%.", 1), claim("Profits rose 20%.", 2)]) is None
+    assert choice_sentence(choice(q), [claim("WPP rose 15%.", 1), claim("Barclays made £4.6bn.", 2)]) is None
