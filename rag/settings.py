@@ -41,10 +41,11 @@ class Settings(BaseSettings):
     top_k: int = Field(4, ge=1, le=50)  # passages given to the LLM
     search_top_k: int = Field(5, ge=1, le=100)
     # answer only when the best passage's cosine similarity reaches this; below it the
-    # articles hold nothing relevant enough. Chosen on the four gold sets (2026-11-29): the
-    # lowest answerable item scored 0.214, off-topic questions 0.03-0.14, while in-domain
-    # unanswerable ones score like answerable ones (0.14-0.88), so this gate only stops
-    # questions about something else; in-domain ones are left to verification.
+    # articles hold nothing relevant enough. Measured with bench/bench_evidence.py
+    # (2026-11-30): the lowest answerable item of the four gold sets scored 0.214, 29 of 30
+    # off-topic questions (bench/offtopic_questions.txt) scored <= 0.142 (the 30th 0.25),
+    # while in-domain unanswerable ones score like answerable ones (0.14-0.88), so this gate
+    # only stops questions about something else; in-domain ones are left to verification.
     min_evidence: float = Field(0.18, ge=-1.0, le=1.0)
     # lean context (rag.context): the model reads the retrieved articles' sentences closest
     # to the question, each with this many neighbours each side, within this share of the
