@@ -211,17 +211,28 @@ def other_year(sentence: str, passages: str) -> str | None:
     return None
 
 
+# Countries, their short forms and their peoples set a news story's scene ("the failed UK
+# e-University"); a sentence that is about nothing else is not held to stand next to them.
+SCENE_NAMES = frozenset("""uk us usa u.s. britain british briton england english scotland scottish wales welsh
+ireland irish america american europe european eu france french germany german italy italian spain spanish
+portugal portuguese netherlands dutch belgium belgian switzerland swiss austria austrian sweden swedish norway
+norwegian denmark danish finland finnish poland polish russia russian ukraine ukrainian greece greek turkey
+turkish china chinese japan japanese india indian pakistan pakistani australia australian canada canadian
+mexico mexican brazil brazilian argentina argentine africa african asia asian iran iranian iraq iraqi israel
+israeli egypt egyptian korea korean""".split())
+
+
 def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
     """A number or name the sentence adds must stand, in the passage, next to one of the
     question's names that the sentence says it is about: "The Washington summit was held on
     December 3" is not stated by a dateline "December 3" two paragraphs from "Washington".
-    Why it is detached, or None."""
+    A country alone is the scene, not the subject (SCENE_NAMES). Why it is detached, or None."""
     asked = _folded(question)
     low = _folded("\n".join(cited))
     about = [n.lower() for n in names(sentence) if _present(n.lower(), asked) and _present(n.lower(), low)]
     added = ([n for n in numbers(sentence) if n not in numbers(question)]
              + [n.lower() for n in names(sentence) if not _present(n.lower(), asked)])
-    if not about or not added:
+    if not added or all(n in SCENE_NAMES for n in about):
         return None
     spans = [_folded(text[a:b]) for text in cited for a, b in windows(text)]
     for fact in added:

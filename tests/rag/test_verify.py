@@ -92,6 +92,13 @@ def test_an_added_fact_must_stand_next_to_what_the_sentence_says_it_is_about():
     assert problem("Leaders gathered in Washington for a summit.", [passage], "Where did leaders gather?") is None
 
 
+def test_a_country_sets_the_scene_and_a_fact_need_not_stand_next_to_it():
+    passage = ("The UK shipyard closed in May after years of losses. Ships were built there until 2003. "
+               "Its manager, Ann Lee, was paid a bonus of \u00a39,000 despite the losses.")
+    q = "What bonus did the manager of the failed UK shipyard get?"
+    assert problem("The manager of the failed UK shipyard was paid a bonus of \u00a39,000.", [passage], q) is None
+
+
 def test_a_year_from_the_question_must_be_the_passages_year():
     passage = "Tokumasu added that the 2002 football World Cup, co-hosted by Japan and South Korea, had been a huge success."
     q = "Which country won the 2022 football World Cup in Qatar?"
