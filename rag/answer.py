@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from rag import instructions, relevance
 from rag.citations import ParsedAnswer, abstention, parse_answer, render
-from rag.compare import COMPARE_HINT, choice, choice_sentence, computed_sentence, is_comparison
+from rag.compare import COMPARE_HINT, Choice, choice, choice_sentence, computed_sentence, is_comparison, verdict
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
 from rag.errors import InvalidInput
@@ -17,6 +17,7 @@ from rag.retrieval import Retriever, diverse
 from rag.types import Answer, Filters, Passage, Withheld
 
 OnToken = Callable[[str], None]
+VERDICT_REASON = "names the winner of an either-or question that no cited passage compares"
 CANDIDATES = 3  # passages retrieved per passage given to the model, to choose diverse ones from
 _FORGEABLE = str.maketrans({"<": "(", ">": ")", "[": "(", "]": ")", '"': "'"})
 
@@ -66,12 +67,35 @@ def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
         parsed.sentences = [sentence, *keep]
         parsed.answer = " ".join([rendered, *(render(s.text, s.citations) for s in keep)])
         return parsed
+    if options:
+        parsed = without_verdicts(options, parsed)
+        if parsed.abstained:
+            return parsed
     computed = computed_sentence(parsed.sentences) if is_comparison(question) else None
     if computed is None:
         return parsed
     sentence, rendered = computed
     parsed.sentences.append(sentence)
     parsed.answer = f"{parsed.answer} {rendered}"
+    return parsed
+
+
+def without_verdicts(options: Choice, parsed: ParsedAnswer) -> ParsedAnswer:
+    """An "A or B?" answer that the cited figures do not settle keeps its sentences of fact
+    but not the model's own verdict ("B is cheaper [1]" from an article about B alone);
+    when no claim is left, it is an abstention."""
+    quotes = {c.id: c.quote for c in parsed.citations}
+    guessed = [s for s in parsed.sentences
+               if s.kind == "claim" and verdict(options, s.text, [quotes[i] for i in s.citations if i in quotes])]
+    if not guessed:
+        return parsed
+    moved = [Withheld(s.text, VERDICT_REASON) for s in guessed]
+    kept = [s for s in parsed.sentences if s not in guessed]
+    if not any(s.kind == "claim" for s in kept):
+        return abstention("unsupported", moved + parsed.withheld)
+    parsed.sentences = kept
+    parsed.withheld = moved + parsed.withheld
+    parsed.answer = " ".join(render(s.text, s.citations) for s in kept)
     return parsed
 
 

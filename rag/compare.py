@@ -151,6 +151,15 @@ def choice(question: str) -> Choice | None:
     return c
 
 
+def verdict(c: Choice, sentence: str, quotes: list[str]) -> bool:
+    """The sentence declares an option the winner ("The PlayStation Portable is cheaper")
+    while no quote it rests on compares the two options: each article speaks of one, so
+    only Byline's own comparison of the cited figures (choice_sentence) can settle it."""
+    said = bool(_MORE.search(sentence) or _LESS.search(sentence)) and any(c.names(o, sentence) for o in c.options)
+    stated = any((_MORE.search(q) or _LESS.search(q)) and all(c.names(o, q) for o in c.options) for q in quotes)
+    return said and not stated
+
+
 def choice_sentence(c: Choice, sentences: list[Sentence]) -> tuple[Sentence, str, str] | None:
     """When the verified sentences give one comparable figure for each option of the
     question: the answer sentence naming the winning option with both cited figures, its

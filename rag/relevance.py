@@ -2,7 +2,7 @@
 
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
 by sentences that give none beyond what the question says; a "When ...?" question needs a
-time in the answer."""
+time in the answer, and a "How many ...?" question a number (a time of day is not one)."""
 
 from __future__ import annotations
 
@@ -11,25 +11,33 @@ from collections.abc import Sequence
 
 from rag.verify import NUMBER_WORDS
 
-_WANTS_AMOUNT = re.compile(
-    r"\bhow (?:much|many|old|long|far|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
-    r"|\b(?:what|which) (?:year|month|date|day|price|percentage|proportion|share|age|score|scoreline|amount|sum|"
-    r"value|figure|number|fee|fine|rate|salary|cost|total|margin|size)\b|\bon what (?:date|day)\b"
+_WANTS_COUNT = re.compile(
+    r"\bhow (?:much|many|old|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
+    r"|\b(?:what|which) (?:price|percentage|proportion|share|age|score|scoreline|amount|sum|value|figure|number|"
+    r"fee|fine|rate|salary|cost|total|margin|size|attendance|crowd)\b|\bwhat was the (?:attendance|crowd)\b", re.I)
+_WANTS_TIME = re.compile(
+    r"\bhow (?:long|far)\b|\b(?:what|which) (?:year|month|date|day)\b|\bon what (?:date|day)\b"
     r"|^\W*when (?:did|was|were|is|are|will|does|do|had|has|have|would|could)\b", re.I)
+_NUMERIC = (r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|one|hundreds?|thousands?|millions?|billions?|dozens|half|"
+            r"quarter|double|doubled|twice|triple|tripled|\w+fold)\b")
+_COUNT = re.compile(_NUMERIC, re.I)
 _AMOUNT = re.compile(
-    r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|one|hundreds?|thousands?|millions?|billions?|dozens|half|quarter|"
-    r"double|doubled|twice|triple|tripled|\w+fold|"
+    _NUMERIC + r"|\b(?:"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
     r"spring|summer|autumn|winter|week|weeks|month|months|year|years|decade|century|ago|last|next|earlier|"
     r"later|recently|soon|now|since|until|before|after|during)\b", re.I)
+# A time of day ("1300 GMT", "10:30") tells when, not how many.
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\b(?:\s?(?:am|pm|gmt|bst|et))?|\b\d{4}\s?(?:gmt|bst|et|hrs|hours)\b", re.I)
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
 
 _WANTS_MONEY = re.compile(
     r"\bhow much (?:money|cash)\b|\b(?:what|which) (?:price|sum|fee|salary|value)\b"
-    r"|\bhow much\b.*\b(?:cost|costs|pay|paid|worth|spend|spent|earn|earned|raise|raised|fined?|charge|charged)\b",
-    re.I)
+    r"|\bhow much\b.*\b(?:cost|costs|pay|paid|worth|spend|spent|earn|earned|raise|raised|fined?|charge|charged)\b"
+    r"|\bwhat did\b.*\bcost\b"
+    r"|\bwhat (?:(?:pre-tax|net|gross|annual|operating|full-year|half-year|quarterly|total) )*"
+    r"(?:profits?|revenues?|turnover|earnings|losses|loss|income|bonus|budget)\b", re.I)
 _MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees?|roubles?|pence|cents?)\b"
                     r"|\d\s?(?:m|bn|k|million|billion)\b", re.I)
 
@@ -45,6 +53,9 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
     if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
         return "does not answer the question: it asks for a sum of money and the answer gives none"
-    if _WANTS_AMOUNT.search(question) and not any(_AMOUNT.search(s) for s in given):
+    wants_count, wants_time = bool(_WANTS_COUNT.search(question)), bool(_WANTS_TIME.search(question))
+    if wants_count and not wants_time and not two_part and not any(_COUNT.search(_CLOCK.sub(" ", s)) for s in given):
+        return "does not answer the question: it asks for an amount and the answer gives none"
+    if (wants_count or wants_time) and not any(_AMOUNT.search(s) for s in given):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"
     return None

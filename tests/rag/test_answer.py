@@ -132,3 +132,25 @@ def test_an_either_or_answer_names_the_winner_only():
                                               False, said, [], [], None))
     assert parsed.answer == "Nintendo's DS: $150 [2], against $250 [1] (computed by Byline). The DS costs $150 [2]."
     assert [s.kind for s in parsed.sentences] == ["computed", "claim"]
+
+
+def test_an_either_or_verdict_no_passage_compares_is_withheld():
+    from rag.answer import VERDICT_REASON, with_computation
+    from rag.citations import ParsedAnswer
+    from rag.types import Citation, Sentence
+
+    q = "Who was older when he died: the painter Ann Vale or the poet Bo Lund?"
+    quote = "Ann Vale, the painter, died on Monday at her home."
+    cite = Citation(id=1, doc_id="a.txt", title="", source="", published=None, chunk_id="a#0", quote=quote,
+                    start=0, end=len(quote))
+    guessed = [Sentence("Ann Vale was older when she died.", [1], True)]
+    parsed = with_computation(q, ParsedAnswer("Ann Vale was older when she died [1].", False, guessed, [cite], [], None))
+    assert parsed.abstained and [(w.text, w.reason) for w in parsed.withheld] == \
+        [("Ann Vale was older when she died.", VERDICT_REASON)]
+    # a passage that itself compares the two settles it
+    both = "Ann Vale was older than Bo Lund, her friend of forty years."
+    cite_both = Citation(id=1, doc_id="a.txt", title="", source="", published=None, chunk_id="a#0", quote=both,
+                         start=0, end=len(both))
+    stated = [Sentence("Ann Vale was older than Bo Lund.", [1], True)]
+    kept = with_computation(q, ParsedAnswer("Ann Vale was older than Bo Lund [1].", False, stated, [cite_both], [], None))
+    assert not kept.abstained and kept.answer == "Ann Vale was older than Bo Lund [1]."

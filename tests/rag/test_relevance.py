@@ -32,3 +32,19 @@ def test_an_amount_the_question_already_gives_does_not_answer_it():
     assert off_question("How much did the 2004 deal cost?", ["The 2004 deal cost £2m."]) is None
     assert off_question("How much did the 2004 deal cost?", ["The deal was signed in 2004."])
     assert off_question("By how much did traffic on the network rise?", ["Traffic rose fourfold on the launch day."]) is None
+
+
+def test_a_time_of_day_is_not_a_count():
+    q = "What was the attendance at the stadium when the home side won 17-12?"
+    assert off_question(q, ["Kick-off at the stadium was 1300 GMT."])
+    assert off_question("How many fans watched the final?", ["The final started at 19:45."])
+    assert off_question("How many fans watched the final?", ["Some 52,000 fans watched the final."]) is None
+    assert off_question("How long did the strike last?", ["It lasted until March."]) is None
+
+
+def test_a_question_for_a_profit_or_a_cost_wants_a_sum_of_money():
+    assert off_question("What pre-tax profit did the firm make in 2004?", ["Its pre-tax profit rose 222% in 2004."])
+    assert off_question("What pre-tax profit did the firm make in 2004?", ["It made £15.4m before tax."]) is None
+    assert off_question("What did the new bridge cost?", ["The bridge spans 80 kilometres."])
+    assert off_question("What did the new bridge cost?", ["The bridge cost $200,000."]) is None
+    assert off_question("What percentage of sales came from abroad?", ["Some 40% came from abroad."]) is None
