@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +83,15 @@ def test_the_tokenizer_truncates_to_256_and_pads_a_batch_with_zeros(tokenizer):
     short, shorter = tokenizer.encode_batch(["a b c", "hello"])
     assert (short.ids, shorter.ids) == ([101, 1037, 1038, 1039, 102], [101, 7592, 102, 0, 0])
     assert (short.attention_mask, shorter.attention_mask) == ([1] * 5, [1, 1, 1, 0, 0])
+
+
+def test_the_offline_embedder_imports_no_torch_or_transformers():
+    code = ("import sys; from rag.embedding import OnnxMiniLMEmbedder; OnnxMiniLMEmbedder().embed_batch(['hi']); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'transformers', 'sentence_transformers'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
 
 
 def test_checksum_mismatch_is_refused(tmp_path):
