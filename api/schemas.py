@@ -10,15 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
 DATE_HELP = "ISO date (YYYY-MM-DD; a datetime is also accepted)"
+UNDATED_HELP = ("; articles without a publication date are left out, and the X-Undated-Excluded response "
+                "header says how many")
 _DATE = {"format": "date"}
 NOT_BLANK = r"\S"  # at least one non-space character
 
 
 class FiltersIn(BaseModel):
     model_config = _STRICT
-    since: str | None = Field(None, max_length=40, description=f"published on or after; {DATE_HELP}",
+    since: str | None = Field(None, max_length=40, description=f"published on or after; {DATE_HELP}{UNDATED_HELP}",
                               examples=["2024-12-01"], json_schema_extra=_DATE)
-    until: str | None = Field(None, max_length=40, description=f"published on or before; {DATE_HELP}",
+    until: str | None = Field(None, max_length=40, description=f"published on or before; {DATE_HELP}{UNDATED_HELP}",
                               json_schema_extra=_DATE)
     source: str | None = Field(None, max_length=200, description="source name, case-insensitive",
                                examples=["TASS"])
@@ -37,7 +39,7 @@ class AnswerRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [
         {"question": "Who is NATO's Secretary General?"},
         {"question": "What does Russia demand for peace?", "top_k": 4,
-         "filters": {"since": "2024-12-01", "source": "TASS"}, "stream": True}]})
+         "filters": {"source": "TASS"}, "stream": True}]})
     question: str = Field(min_length=1, pattern=NOT_BLANK, description="at most BYLINE_MAX_QUESTION_CHARS characters")
     top_k: int | None = Field(None, ge=1, le=100, description="passages given to the model; at most BYLINE_MAX_TOP_K")
     filters: FiltersIn | None = None

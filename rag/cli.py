@@ -35,8 +35,10 @@ def whole_number(low: int = 1, high: int | None = None):
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--top-k", type=whole_number(), metavar="N", help="how many passages to use")
-    p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
+    p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD); "
+                   "articles without a publication date are left out, and a note on stderr says how many")
+    p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE; "
+                   "leaves out undated articles too")
     p.add_argument("--source", metavar="NAME", help="only articles from this source (case-insensitive)")
 
 
@@ -131,6 +133,14 @@ def _filters(args) -> Filters:
     return Filters.parse(args.since, args.until, args.source)
 
 
+def note_undated(c: Components, filters: Filters) -> None:
+    """A date filter cannot vouch for an undated article, so it leaves it out: say how many."""
+    n = c.store.count_undated(filters)
+    if n:
+        print(f"byline: note: left out {n:,} article{'s' * (n != 1)} without a publication date "
+              "(--since/--until keep dated articles only)", file=sys.stderr)
+
+
 def cmd_ask(args, c: Components) -> int:
     if not args.question.strip():
         raise InvalidInput("the question is empty")
@@ -138,6 +148,7 @@ def cmd_ask(args, c: Components) -> int:
     if c.store.count() == 0 and c.settings.seeds_dir.is_dir():
         print(f"byline: the store is empty; ingesting {c.settings.seeds_dir} first", file=sys.stderr)
         run_ingest(c, [c.settings.seeds_dir])
+    note_undated(c, filters)
     answer = c.answerer.run(args.question, top_k=args.top_k, filters=filters)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
     return 0
@@ -163,7 +174,9 @@ def render_answer(answer: Answer) -> str:
 
 
 def cmd_search(args, c: Components) -> int:
-    passages = c.retriever.retrieve(args.query, args.top_k, _filters(args))
+    filters = _filters(args)
+    note_undated(c, filters)
+    passages = c.retriever.retrieve(args.query, args.top_k, filters)
     if args.json:
         print(json.dumps(search_results(args.query, passages), ensure_ascii=False, indent=2))
         return 0

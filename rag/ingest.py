@@ -60,6 +60,7 @@ class Ingester:
         if prune:
             report.removed = self._prune(existing, seen, unreadable, paths)
         self.store.sweep()  # chunks an interrupted run or a replaced version left behind
+        self.store.mark_undated()  # records from before the flag (a no-op once all have it)
         return report
 
     def add_articles(self, articles: Iterable[Article]) -> IngestReport:

@@ -4,6 +4,12 @@ Two collections: `<name>` holds chunk vectors; `<name>_articles` holds one recor
 article (its body, metadata, content hash and current generation; its vector is the mean
 of its chunk vectors).
 
+Dates: `published` (a YYYYMMDD int) is absent when an article has no date, so a date
+filter never matches an undated article: "since 2005" cannot vouch for one. Each article
+record also carries `undated` (bool), which lets Chroma's `where` count the articles a
+date filter leaves out (it has no `$exists`); records written before the flag existed get
+it from `mark_undated()`, run by every `byline ingest`.
+
 A write is atomic as readers see it. Each write of an article tags its chunks with a new
 random *generation* (stored ids `<chunk_id>@<generation>`): the new chunks go in first,
 the article record (body, hash, generation) is written last, and readers only use the
@@ -204,6 +210,22 @@ class ChromaStore:
                 removed += self._sweep_docs(self._current_generations(group), {}, grace, docs=group)
         return removed
 
+    def mark_undated(self) -> int:
+        """Give the article records written before the `undated` flag existed their flag, so
+        that `count_undated` sees them. Returns how many it marked."""
+        flagged = self._articles.get(where={"undated": {"$in": [True, False]}}, include=[])["ids"]
+        if len(flagged) == self._articles.count():
+            return 0  # ids only: much cheaper than reading every record's metadata
+        legacy = [doc_id for doc_id, _, m in self._scan(self._articles, ["metadatas"]) if "undated" not in m]
+        for i in range(0, len(legacy), 100):
+            group = legacy[i:i + 100]
+            with self._locks.holding(group):  # read again: a writer may have replaced a record meanwhile
+                got = self._articles.get(ids=group, include=["metadatas"])
+                if got["ids"]:
+                    self._articles.update(ids=got["ids"], metadatas=[{"undated": not m.get("published")}
+                                                                     for m in got["metadatas"]])
+        return len(legacy)
+
     def _add_chunks(self, writes: Sequence[ArticleWrite], gen: str) -> None:
         stored_ids, vecs, docs, metas = [], [], [], []
         written = int(time.time())
@@ -260,7 +282,7 @@ class ChromaStore:
 
     def _article_meta(self, a: Article, n_chunks: int, gen: str) -> dict:
         return _clean({**self._common_meta(a), "url": a.url, "n_chunks": n_chunks, "gen": gen,
-                       "content_hash": a.content_hash,
+                       "undated": a.published is None, "content_hash": a.content_hash,
                        "metadata_json": json.dumps(a.metadata, ensure_ascii=False, default=str)})
 
     # ---- reading -------------------------------------------------------------------
@@ -307,6 +329,15 @@ class ChromaStore:
 
     def count(self) -> int:
         return self._articles.count()
+
+    def count_undated(self, filters: Filters | None) -> int:
+        """How many articles `filters` leave out for having no publication date: 0 without a
+        date bound, else the undated articles that match the rest of the filters (their source)."""
+        if filters is None or not filters.has_dates():
+            return 0
+        where = _where(Filters(source=filters.source))
+        where = {"undated": True} if where is None else {"$and": [{"undated": True}, where]}
+        return len(self._articles.get(where=where, include=[])["ids"])
 
     def count_chunks(self) -> int:
         """Stored chunks, including any of a generation being written or swept."""

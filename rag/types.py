@@ -79,6 +79,10 @@ class Filters:
     def is_empty(self) -> bool:
         return self.since is None and self.until is None and not self.source
 
+    def has_dates(self) -> bool:
+        """Whether a date bound is set: then only articles with a publication date can match."""
+        return self.since is not None or self.until is not None
+
 
 @dataclass
 class Citation:

@@ -11,11 +11,12 @@ from functools import partial
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import AnswererDep, GateDep, SettingsDep
+from api.deps import AnswererDep, GateDep, SettingsDep, StoreDep
 from api.disconnect import CLIENT_GONE, unless_gone
 from api.limits import AnswerGate
 from api.schemas import AnswerOut, AnswerRequest, error_responses
 from api.sse import OPENAPI_CONTENT, AnswerStream, Event, ThreadedAnswer
+from api.undated import OPENAPI_HEADERS, undated_header
 from api.validation import check_text, check_top_k, to_filters
 
 router = APIRouter(tags=["answer"])
@@ -28,16 +29,18 @@ def wants_stream(body: AnswerRequest, request: Request) -> bool:
 
 
 @router.post("/answer", response_model=AnswerOut, summary="Answer a question with verbatim citations",
-             responses={200: {"content": OPENAPI_CONTENT,
+             responses={200: {"content": OPENAPI_CONTENT, "headers": OPENAPI_HEADERS,
                               "description": "The answer JSON, or an SSE stream of `token` events, one "
                               "`answer` event (the answer JSON) and `done`; a failure after the stream "
                               "began arrives as an `error` event."},
                         **error_responses(400, 401, 413, 422, 429, 503, 504)})
-async def answer(body: AnswerRequest, request: Request, answerer: AnswererDep, gate: GateDep,
-                 settings: SettingsDep):
-    run = partial(answerer.run, check_text(body.question, settings),
-                  top_k=check_top_k(body.top_k, settings), filters=to_filters(body.filters))
+async def answer(body: AnswerRequest, request: Request, response: Response, answerer: AnswererDep,
+                 gate: GateDep, store: StoreDep, settings: SettingsDep):
+    question, top_k = check_text(body.question, settings), check_top_k(body.top_k, settings)
+    filters = to_filters(body.filters)
+    run = partial(answerer.run, question, top_k=top_k, filters=filters)
     stream = wants_stream(body, request)
+    headers = await undated_header(store, filters)
     started = await unless_gone(request, partial(start, gate, run, stream))
     if started is None:
         return Response(status_code=CLIENT_GONE)
@@ -45,8 +48,11 @@ async def answer(body: AnswerRequest, request: Request, answerer: AnswererDep, g
     if kind == "error":  # before the first token: a real status code, even for a stream
         raise value
     if not stream:
+        response.headers.update(headers)
         return value.to_dict()
-    return AnswerStream(job, (kind, value), request.state.request_id)
+    sse = AnswerStream(job, (kind, value), request.state.request_id)
+    sse.headers.update(headers)
+    return sse
 
 
 async def start(gate: AnswerGate, run, stream: bool) -> tuple[ThreadedAnswer, Event]:

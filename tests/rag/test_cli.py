@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
+from rag import cli
 from rag.cli import main
+from rag.components import Components
+from rag.prompts import ABSTAIN_PHRASE
 from tests.conftest import SEED_FILE, SEEDS
 from tests.processes import free_port
 
@@ -101,3 +104,68 @@ def test_a_chroma_server_that_is_not_running_is_one_line(data_dir, capsys, monke
     code, _, err = run(capsys, "search", "NATO")
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "cannot open the Chroma store at http://127.0.0.1:" in err
+
+
+# ---- date filters: undated articles are left out, and the user is told how many ----
+
+UNDATED_NOTE = "byline: note: left out 1 article without a publication date (--since/--until keep dated articles only)"
+
+
+def ingest_feed(capsys, tmp_path, *published: str | None) -> None:
+    """One JSON article about interest rates per date given (None: an undated one), ids a0, a1, ..."""
+    rows = [{"id": f"a{i}", "title": "Rates", "body": f"Interest rates moved on day {i}.", "source": "Wire",
+             **({"published_at": day} if day else {})} for i, day in enumerate(published)]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert run(capsys, "ingest", str(path))[0] == 0
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+def test_help_says_what_a_date_filter_does_with_undated_articles(capsys, command):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "articles without a publication date are left out" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_date_filter_says_on_stderr_how_many_undated_articles_it_left_out(data_dir, capsys, tmp_path):
+    ingest_feed(capsys, tmp_path, "2005-03-01", None)
+    code, out, err = run(capsys, "search", "interest rates", "--since", "2005-01-01", "--json")
+    got = json.loads(out)
+    assert code == 0 and set(got) == {"query", "results"}  # the JSON contract as it was
+    assert [r["doc_id"] for r in got["results"]] == ["a0"]
+    assert err.strip() == UNDATED_NOTE
+    code, out, err = run(capsys, "search", "interest rates", "--until", "2006-01-01", "--source", "wire")
+    assert code == 0 and "a0" in out and "a1" not in out and err.strip() == UNDATED_NOTE
+    for argv in (["--source", "wire"], []):  # no date filter: nothing left out for its date, no note
+        code, out, err = run(capsys, "search", "interest rates", *argv)
+        assert code == 0 and "a1" in out and err == ""
+    code, _, err = run(capsys, "search", "interest rates", "--since", "2005-01-01", "--source", "elsewhere")
+    assert code == 0 and err == ""  # its source leaves the undated article out, not its date
+
+
+def test_no_note_until_an_article_is_undated(data_dir, capsys, tmp_path):
+    ingest_feed(capsys, tmp_path, "2005-03-01", "2004-06-01")
+    code, out, err = run(capsys, "search", "interest rates", "--since", "2005-01-01", "--json")
+    assert code == 0 and [r["doc_id"] for r in json.loads(out)["results"]] == ["a0"] and err == ""
+    ingest_feed(capsys, tmp_path, "2005-03-01", None)  # a1 loses its date
+    code, out, err = run(capsys, "search", "interest rates", "--since", "2005-01-01", "--json")
+    assert code == 0 and [r["doc_id"] for r in json.loads(out)["results"]] == ["a0"]
+    assert err.strip() == UNDATED_NOTE
+
+
+class RefusingLLM:
+    model = "refusing"
+
+    def stream(self, messages, *, max_tokens, temperature):
+        yield ABSTAIN_PHRASE
+
+
+def test_ask_gives_the_same_note(data_dir, capsys, tmp_path, monkeypatch):
+    class WithRefusingLLM(Components):
+        llm = RefusingLLM()
+
+    monkeypatch.setattr(cli, "Components", WithRefusingLLM)
+    ingest_feed(capsys, tmp_path, "2005-03-01", None)
+    code, out, err = run(capsys, "ask", "How did interest rates move?", "--since", "2005-01-01", "--json")
+    assert code == 0 and json.loads(out)["question"] == "How did interest rates move?"
+    assert err.strip() == UNDATED_NOTE

@@ -184,3 +184,15 @@ def test_json_articles_ingest_with_metadata_and_filters(components, tmp_path):
     got = retr.retrieve("bank rates", 5, Filters(until=date(2024, 12, 31), source="post"))
     assert [p.doc_id for p in got] == ["x2"]
     assert retr.retrieve("bank rates", 5, Filters(until=date(2023, 1, 1))) == []
+
+
+def test_ingest_marks_undated_articles_a_store_from_before_the_flag_holds(components):
+    from rag.types import Filters
+
+    components.ingester.run([SEEDS])  # the seed article has no date (its dateline has no year)
+    store = components.store
+    store._articles.update(ids=[SEED_FILE.name], metadatas=[{"undated": None}])  # as older stores hold it
+    since = Filters.parse(since="2005-01-01")
+    assert store.count_undated(since) == 0
+    assert components.ingester.run([SEEDS]).unchanged == 1  # nothing rewritten, yet marked
+    assert store.count_undated(since) == 1

@@ -1,11 +1,14 @@
 """The store against real Chroma: a `chroma run` server that goes away after connecting
 is a BackendUnavailable with a readable message, not an httpx error; and (embedded) an
 article is replaced atomically as readers see it, whatever step a write stops at and
-however writers race."""
+however writers race; and date filters leave out undated articles and count them, in
+both modes."""
 
+import dataclasses
 import hashlib
 import re
 import threading
+from datetime import date
 
 import numpy as np
 import pytest
@@ -13,7 +16,7 @@ import pytest
 from rag.consistency import check_store
 from rag.errors import BackendUnavailable, NotFound
 from rag.store import ArticleWrite, ChromaStore, connect
-from rag.types import Article, Chunk
+from rag.types import Article, Chunk, Filters
 from tests.processes import chroma_server, stop
 
 
@@ -196,3 +199,49 @@ def test_a_chunk_deleted_while_a_search_runs_is_left_out_not_an_error(client):
     store.write([article_write("a", "Alpha one. Alpha two.")])
     store._chunks = DeletedWhileQueried(store._chunks)
     assert [p.doc_id for p in store.query(vector("Alpha one."), 2)] == ["a", "a"]
+
+
+# ---- date filters: undated articles are left out, and counted (embedded and server) ----
+
+SINCE_2005 = Filters.parse(since="2005-01-01")
+
+
+@pytest.fixture(params=["embedded", "server"])
+def any_client(request, tmp_path):
+    if request.param == "embedded":
+        yield connect(tmp_path / "chroma")
+        return
+    with chroma_server(tmp_path) as (_, url):
+        yield connect(tmp_path / "unused", url)
+
+
+def dated_write(doc_id: str, body: str, published: date | None, source: str = "BBC") -> ArticleWrite:
+    w = article_write(doc_id, body)
+    return dataclasses.replace(w, article=dataclasses.replace(w.article, published=published, source=source))
+
+
+def test_a_date_filter_leaves_out_undated_articles_and_counts_them(any_client):
+    store = open_store(any_client)
+    store.write([dated_write("dated", V1, date(2005, 3, 1)), dated_write("undated", V2, None)])
+    assert {p.doc_id for p in store.query(vector("rates"), 10, SINCE_2005)} == {"dated"}
+    assert store.count_undated(SINCE_2005) == 1
+    assert store.count_undated(Filters.parse(until="2005-12-31", source="bbc")) == 1
+    assert store.count_undated(Filters.parse(since="2005-01-01", source="TASS")) == 0  # its source leaves it out
+    assert store.count_undated(None) == 0 and store.count_undated(Filters(source="BBC")) == 0  # no date filter
+
+
+def test_nothing_is_counted_when_every_article_is_dated(client):
+    store = open_store(client)
+    store.write([dated_write("a", V1, date(2005, 3, 1)), dated_write("b", V2, date(2004, 1, 2))])
+    assert store.count_undated(SINCE_2005) == 0
+    store.write([dated_write("b", V2, None)])  # re-ingested without its date
+    assert store.count_undated(SINCE_2005) == 1
+
+
+def test_records_written_before_the_undated_flag_are_marked_once(client):
+    store = open_store(client)
+    store.write([dated_write("dated", V1, date(2005, 3, 1)), dated_write("undated", V2, None)])
+    store._articles.update(ids=["dated", "undated"], metadatas=[{"undated": None}] * 2)  # as older stores hold them
+    assert store.count_undated(SINCE_2005) == 0
+    assert store.mark_undated() == 2 and store.count_undated(SINCE_2005) == 1
+    assert store.mark_undated() == 0

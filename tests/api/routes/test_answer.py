@@ -57,6 +57,17 @@ def test_filters_and_top_k_reach_the_retriever(client, llm):
     assert not r.json()["abstained"] and llm.calls == 1
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_header_says_how_many_undated_articles_a_date_filter_left_out(shared, stream):
+    client, _ = shared
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream, "filters": {"since": "2020-01-01"}})
+    assert r.status_code == 200 and r.headers["X-Undated-Excluded"] == "1"  # the seed article has no date
+    got = events(r.text)[-2][1] if stream else r.json()
+    assert set(got) == ANSWER_KEYS and got["abstained"]  # the body as the contract has it
+    r = client.post("/v1/answer", json={"question": QUESTION, "stream": stream, "filters": {"source": "tass"}})
+    assert r.status_code == 200 and "X-Undated-Excluded" not in r.headers
+
+
 def test_stream_without_matching_passages_abstains_without_tokens(client, llm):
     r = client.post("/v1/answer", json={"question": QUESTION, "stream": True, "filters": {"source": "nobody"}})
     got = events(r.text)

@@ -7,6 +7,7 @@ import pytest
 from tests.api.conftest import LOCAL
 from tests.conftest import SEED_FILE
 
+UNDATED = "X-Undated-Excluded"
 HIT_KEYS = {"rank", "doc_id", "chunk_id", "title", "source", "published", "text", "start", "end", "score"}
 
 
@@ -38,6 +39,36 @@ def test_filters(shared, filters, expect_hits):
     client, _ = shared
     r = client.post("/v1/search", json={"query": "NATO", "filters": filters})
     assert r.status_code == 200 and bool(r.json()["results"]) == expect_hits
+
+
+def test_a_header_says_how_many_undated_articles_a_date_filter_left_out(shared):
+    client, _ = shared
+    for filters, header in [
+        ({"since": "2020-01-01"}, "1"), ({"until": "2030-01-01", "source": "tass"}, "1"),  # the undated seed
+        (None, None), ({"source": "TASS"}, None),  # no date filter
+        ({"since": "2020-01-01", "source": "Reuters"}, None),  # its source leaves it out, not its date
+    ]:
+        r = client.post("/v1/search", json={"query": "NATO", "filters": filters})
+        assert r.status_code == 200 and set(r.json()) == {"query", "results"}  # the body as the contract has it
+        assert r.headers.get(UNDATED) == header, filters
+
+
+def test_no_undated_header_once_every_article_is_dated(client):
+    since = {"since": "2024-12-01"}
+    assert client.post("/v1/search", json={"query": "NATO", "filters": since}).headers.get(UNDATED) == "1"
+    assert client.delete(f"/v1/documents/{SEED_FILE.name}").status_code == 200
+    article = {"id": "ecb-1", "title": "ECB cuts rates", "published_at": "2024-12-12",
+               "body": "The European Central Bank cut its deposit rate to 3% on Thursday."}
+    assert client.post("/v1/documents", json=article).status_code == 201
+    r = client.post("/v1/search", json={"query": "ECB rate cut", "filters": since})
+    assert [h["doc_id"] for h in r.json()["results"]] == ["ecb-1"] and UNDATED not in r.headers
+
+
+def test_openapi_documents_the_undated_header(shared):
+    client, _ = shared
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/v1/search", "/v1/answer"):
+        assert UNDATED in paths[path]["post"]["responses"]["200"]["headers"]
 
 
 @pytest.mark.parametrize("body,needle", [
