@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from rag import instructions, relevance
-from rag.citations import ParsedAnswer, abstention, parse_answer, render
+from rag.citations import ParsedAnswer, abstention, parse_answer, render, render_all
 from rag.compare import COMPARE_HINT, Choice, choice, choice_sentence, computed_sentence, is_comparison, verdict
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
@@ -69,8 +69,6 @@ def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
         return parsed
     if options:
         parsed = without_verdicts(options, parsed)
-        if parsed.abstained:
-            return parsed
     computed = computed_sentence(parsed.sentences) if is_comparison(question) else None
     if computed is None:
         return parsed
@@ -95,7 +93,7 @@ def without_verdicts(options: Choice, parsed: ParsedAnswer) -> ParsedAnswer:
         return abstention("unsupported", moved + parsed.withheld)
     parsed.sentences = kept
     parsed.withheld = moved + parsed.withheld
-    parsed.answer = " ".join(render(s.text, s.citations) for s in kept)
+    parsed.answer = render_all(kept)
     return parsed
 
 

@@ -83,8 +83,7 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
     if not any(s.kind == "claim" for s in sentences):
         return abstention("model" if refused else "unsupported", withheld)
     citations = [_citation(cid, passages[i], quotes[i]) for i, cid in sorted(numbering.items(), key=lambda x: x[1])]
-    answer = " ".join(render(s.text, s.citations) for s in sentences)
-    return ParsedAnswer(answer, False, sentences, citations, withheld, None)
+    return ParsedAnswer(render_all(sentences), False, sentences, citations, withheld, None)
 
 
 def split_sentences(text: str, n_passages: int) -> list[tuple[str, list[int]]]:
@@ -134,6 +133,11 @@ def render(sentence: str, ids: list[int]) -> str:
     if m:
         return f"{sentence[:m.start()]} {marks}{sentence[m.start():]}"
     return f"{sentence} {marks}."
+
+
+def render_all(sentences: list[Sentence]) -> str:
+    """The answer text: each sentence with its citation markers."""
+    return " ".join(render(s.text, s.citations) for s in sentences)
 
 
 def best_passage(sentence: str, passages: list[Passage], question: str = "") -> int | None:

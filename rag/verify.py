@@ -213,7 +213,7 @@ def other_year(sentence: str, passages: str) -> str | None:
 
 # Countries, their short forms and their peoples set a news story's scene ("the failed UK
 # e-University"); a sentence that is about nothing else is not held to stand next to them.
-SCENE_NAMES = frozenset("""uk us usa u.s. britain british briton england english scotland scottish wales welsh
+SCENE_NAMES = frozenset("""uk us usa britain british briton england english scotland scottish wales welsh
 ireland irish america american europe european eu france french germany german italy italian spain spanish
 portugal portuguese netherlands dutch belgium belgian switzerland swiss austria austrian sweden swedish norway
 norwegian denmark danish finland finnish poland polish russia russian ukraine ukrainian greece greek turkey
