@@ -105,7 +105,7 @@ class OnnxMiniLMEmbedder:
         # Batch texts of similar length together: padding to the longest costs time.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        if len(batches) == 1:  # a query: no hand-off to the pool
+        if len(batches) == 1:  # a query runs on the caller's thread: never queued behind an upload's batches
             results = [self._embed([texts[j] for j in batches[0]])]
         else:
             results = self._pool.map(lambda batch: self._embed([texts[j] for j in batch]), batches)
