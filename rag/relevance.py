@@ -31,6 +31,9 @@ _AMOUNT = re.compile(
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\b(?:\s?(?:am|pm|gmt|bst|et))?|\b\d{4}\s?(?:gmt|bst|et|hrs|hours)\b", re.I)
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
+# "How many ... built, and how many ... sold?" (or "..., and in what year ...?") asks two
+# things; "in its London and Hong Kong flotation" asks one.
+_SECOND_PART = re.compile(r"\band (?:\w+ ){0,2}?(?:how|what|which|who|whom|whose|when|where|why)\b", re.I)
 
 _WANTS_MONEY = re.compile(
     r"\bhow much (?:money|cash)\b|\b(?:what|which) (?:price|sum|fee|salary|value)\b"
@@ -48,7 +51,7 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     a question about money by sentences without a sum. What the sentences repeat from the
     question does not count ("How many delegates will attend the 2006 conference?" is not
     answered by "The 2006 conference will be in Manchester")."""
-    two_part = " and " in question  # a partial answer may give the other part only
+    two_part = bool(_SECOND_PART.search(question))  # a partial answer may give the other part only
     asked = {w.lower() for w in _TOKEN.findall(question)}
     given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
     if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
@@ -56,6 +59,6 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     wants_count, wants_time = bool(_WANTS_COUNT.search(question)), bool(_WANTS_TIME.search(question))
     if wants_count and not wants_time and not two_part and not any(_COUNT.search(_CLOCK.sub(" ", s)) for s in given):
         return "does not answer the question: it asks for an amount and the answer gives none"
-    if (wants_count or wants_time) and not any(_AMOUNT.search(s) for s in given):
+    if (wants_count or wants_time) and not two_part and not any(_AMOUNT.search(s) for s in given):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"
     return None

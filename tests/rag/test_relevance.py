@@ -16,6 +16,12 @@ def test_a_question_about_money_needs_a_sum():
     assert off_question("How much money did allies pledge?", ["Allies pledged £40m."]) is None
 
 
+def test_only_a_second_question_excuses_a_partial_answer():
+    """"and" inside one question's phrase does not make it two questions."""
+    dated = ["The shares will begin trading on 15 December."]
+    assert off_question("At what price were the shares sold in London and Hong Kong?", dated)
+    assert off_question("Who bought the label, and how much did they pay?", ["The Falic Group bought it."]) is None
+
 
 def test_a_when_question_needs_a_time_in_the_answer():
     assert off_question("When did Putin set out his conditions?", ["Putin wants Ukraine to withdraw."])
