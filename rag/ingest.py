@@ -91,7 +91,10 @@ class Ingester:
         """Embed and write the batch; empties it. Returns the number of chunks written."""
         if not batch:
             return 0
-        texts = [c.text for _, chunks in batch for c in chunks]
+        texts = []
+        for article, chunks in batch:  # with BYLINE_EMBED_HEADLINE, headline and dateline too
+            prefix = self.chunker.prefix(article)
+            texts.extend(self.chunker.embedding_text(prefix, c) for c in chunks)
         vectors = self.embedder.embed_batch(texts)
         writes, i = [], 0
         for article, chunks in batch:
