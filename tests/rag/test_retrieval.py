@@ -1,7 +1,11 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from rag.retrieval import diverse
 from rag.types import Filters, Passage
+from tests.conftest import SEEDS
 
 
 def p(doc, n):
@@ -81,3 +85,31 @@ def test_each_mode_finds_the_article(hybrid, hybrid_corpus, mode):
     got = hybrid.retriever.retrieve("cup final extra time", 2)
     assert got[0].doc_id == "b.txt"
 
+
+# ---- the defaults: dense only, as main retrieved before the switches came back ---------------
+
+MAIN = json.loads((Path(__file__).parent / "data" / "main_dense_results.json").read_text(encoding="utf-8"))
+
+
+def test_the_defaults_give_main_dense_results_and_never_touch_bm25(components, settings, tmp_path, monkeypatch):
+    """The same passages (ids, text, offsets) and cosine scores as main's dense retriever
+    (tests/rag/data/make_main_dense_results.py), and no BM25 index built or read."""
+    from rag.bm25 import Bm25Search
+
+    def no_bm25(*_, **__):
+        raise AssertionError("BM25 used with the default settings")
+
+    monkeypatch.setattr(Bm25Search, "search", no_bm25)
+    monkeypatch.setattr(Bm25Search, "current", no_bm25)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in MAIN["corpus"].items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    components.ingester.run([SEEDS])
+    components.ingester.run([corpus])
+    for query, want in MAIN["results"].items():
+        got = components.retriever.retrieve(query, 5)
+        assert [(p.chunk_id, p.text, p.start, p.end) for p in got] == \
+            [(w["chunk_id"], w["text"], w["start"], w["end"]) for w in want], query
+        assert [p.score for p in got] == pytest.approx([w["score"] for w in want], abs=1e-4), query
+    assert not settings.bm25_dir.exists()
