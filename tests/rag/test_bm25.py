@@ -82,7 +82,7 @@ def test_workers_of_one_chroma_server_see_each_others_writes(tmp_path, corpus, e
         a, b = workers
         assert b.bm25.search("captain", 5) == []
         a.ingester.run([corpus])
-        assert docs(b.bm25, "captain") == ["b.txt"]
+        assert docs(a.bm25, "captain") == docs(b.bm25, "captain") == ["b.txt"]
         assert b.retriever.retrieve("captain", 1)[0].doc_id == "b.txt"
         b.store.delete("b.txt")
         assert docs(a.bm25, "captain") == []

@@ -1,5 +1,5 @@
 """Writes main_dense_results.json: what dense retrieval on main (before the retrieval switches
-came back) gives a few queries over the seed article and three small articles, for
+came back) gives a few queries over the seed article and four small articles, for
 tests/rag/test_retrieval.py to hold the default settings against.
 
 Run it on the code to compare with, e.g. main at 456ce3b:
@@ -21,9 +21,12 @@ CORPUS = {
     "a.txt": "Bank holds rates\n\nThe central bank kept its main rate at 4.75% on Thursday.\n",
     "b.txt": "Team wins cup\n\nThe home side won the cup final 2-1 after extra time.\n",
     "c.txt": "Local news\n\nZyngorax Ltd opened a small office beside the station.\n",
+    # numbers and rare words: tiktoken tokens and word pieces count them apart, so the chunks differ
+    "d.txt": "Ore shipments\n\n" + " ".join(f"Shipment {i} carried {i * 7919} tonnes of Qzvrtx ore to Plovdiv."
+                                          for i in range(40)) + "\n",
 }
 QUERIES = ["NATO summit in Vilnius", "What does Russia demand for peace?", "cup final extra time",
-           "Zyngorax", "interest rates"]
+           "Zyngorax", "interest rates", "How much Qzvrtx ore did shipment 17 carry?"]
 
 
 def main() -> None:
