@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from rag import instructions, relevance
-from rag.citations import ParsedAnswer, abstention, parse_answer, render, render_all
+from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render
 from rag.compare import COMPARE_HINT, Choice, choice, choice_sentence, computed_sentence, is_comparison, verdict
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
@@ -91,10 +91,8 @@ def without_verdicts(options: Choice, parsed: ParsedAnswer) -> ParsedAnswer:
     kept = [s for s in parsed.sentences if s not in guessed]
     if not any(s.kind == "claim" for s in kept):
         return abstention("unsupported", moved + parsed.withheld)
-    parsed.sentences = kept
     parsed.withheld = moved + parsed.withheld
-    parsed.answer = render_all(kept)
-    return parsed
+    return keeping(parsed, kept)
 
 
 class Answerer:

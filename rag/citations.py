@@ -13,7 +13,7 @@ the article body.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag import instructions, verify
 from rag.dates import iso_date
@@ -133,6 +133,17 @@ def render(sentence: str, ids: list[int]) -> str:
     if m:
         return f"{sentence[:m.start()]} {marks}{sentence[m.start():]}"
     return f"{sentence} {marks}."
+
+
+def keeping(parsed: ParsedAnswer, sentences: list[Sentence]) -> ParsedAnswer:
+    """`parsed` with only `sentences` (in this order): citations no kept sentence uses are
+    dropped and the rest renumbered 1.. in order of first use."""
+    new = {old: n for n, old in enumerate(dict.fromkeys(i for s in sentences for i in s.citations), 1)}
+    parsed.sentences = [replace(s, citations=[new[i] for i in s.citations]) for s in sentences]
+    parsed.citations = sorted((replace(c, id=new[c.id]) for c in parsed.citations if c.id in new),
+                              key=lambda c: c.id)
+    parsed.answer = render_all(parsed.sentences)
+    return parsed
 
 
 def render_all(sentences: list[Sentence]) -> str:

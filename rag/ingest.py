@@ -9,6 +9,7 @@ longer in it are removed. A file that cannot be read is reported and skipped.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from rag.chunking import Chunker
@@ -40,23 +41,24 @@ class Ingester:
         existing = self.store.hashes()
         seen: dict[str, str] = {}  # doc_id -> file it came from
         unreadable: set[str] = set()  # doc ids (or prefixes) of files that failed
-        batch: list[tuple[Article, list]] = []
-        for path, root in files:
-            try:
-                articles = read_file(path, root)
-            except ArticleReadError as e:
-                report.failed.append((str(path), str(e)))
-                unreadable.add(path.relative_to(root).as_posix())
-                articles = []
-            for article in articles:
-                if article.doc_id in seen:
-                    report.failed.append((str(path), f"duplicate id {article.doc_id!r} (also in {seen[article.doc_id]})"))
-                    continue
-                seen[article.doc_id] = str(path)
-                self._consider(article, existing, report, batch)
-            if progress:
-                progress(1)
-        report.chunks += self._flush(batch)
+        with _Pipeline(self.embedder, self.store, self.chunker) as pipeline:
+            batch: list[tuple[Article, list]] = []
+            for path, root in files:
+                try:
+                    articles = read_file(path, root)
+                except ArticleReadError as e:
+                    report.failed.append((str(path), str(e)))
+                    unreadable.add(path.relative_to(root).as_posix())
+                    articles = []
+                for article in articles:
+                    if article.doc_id in seen:
+                        report.failed.append((str(path), f"duplicate id {article.doc_id!r} (also in {seen[article.doc_id]})"))
+                        continue
+                    seen[article.doc_id] = str(path)
+                    self._consider(article, existing, report, batch, pipeline)
+                if progress:
+                    progress(1)
+            report.chunks += pipeline.submit(batch) + pipeline.finish()
         if prune:
             report.removed = self._prune(existing, seen, unreadable, paths)
         self.store.sweep()  # chunks an interrupted run or a replaced version left behind
@@ -67,14 +69,15 @@ class Ingester:
         """Ingest already-parsed articles (e.g. uploaded JSON); same rules as files."""
         report = IngestReport()
         existing = self.store.hashes()
-        batch: list[tuple[Article, list]] = []
-        for article in articles:
-            self._consider(article, existing, report, batch)
-        report.chunks += self._flush(batch)
+        with _Pipeline(self.embedder, self.store, self.chunker) as pipeline:
+            batch: list[tuple[Article, list]] = []
+            for article in articles:
+                self._consider(article, existing, report, batch, pipeline)
+            report.chunks += pipeline.submit(batch) + pipeline.finish()
         return report
 
-    def _consider(self, article: Article, existing, report: IngestReport, batch) -> None:
-        """Count the article as unchanged, or queue it for (re)writing; flush full batches."""
+    def _consider(self, article: Article, existing, report: IngestReport, batch, pipeline: _Pipeline) -> None:
+        """Count the article as unchanged, or queue it for (re)writing; hand full batches on."""
         old_hash = existing.get(article.doc_id, (None, ""))[0]
         if old_hash == article.content_hash:
             report.unchanged += 1
@@ -85,24 +88,7 @@ class Ingester:
             report.updated += 1
         batch.append((article, self.chunker.run(article)))
         if sum(len(c) for _, c in batch) >= self.batch_chunks:
-            report.chunks += self._flush(batch)
-
-    def _flush(self, batch: list[tuple[Article, list]]) -> int:
-        """Embed and write the batch; empties it. Returns the number of chunks written."""
-        if not batch:
-            return 0
-        texts = []
-        for article, chunks in batch:  # with BYLINE_EMBED_HEADLINE, headline and dateline too
-            prefix = self.chunker.prefix(article)
-            texts.extend(self.chunker.embedding_text(prefix, c) for c in chunks)
-        vectors = self.embedder.embed_batch(texts)
-        writes, i = [], 0
-        for article, chunks in batch:
-            writes.append(ArticleWrite(article, chunks, vectors[i:i + len(chunks)]))
-            i += len(chunks)
-        self.store.write([w for w in writes if w.chunks])
-        batch.clear()
-        return len(texts)
+            report.chunks += pipeline.submit(batch)
 
     def _prune(self, existing, seen, unreadable, paths) -> int:
         roots = {str(p.resolve()) for p in paths if p.is_dir()}
@@ -115,3 +101,54 @@ class Ingester:
             self.store.delete(doc_id)
             removed += 1
         return removed
+
+
+class _Pipeline:
+    """Embeds one batch in the background while the caller reads and chunks the next;
+    writes batches to the store in order, from the caller's thread.
+
+    A batch whose vectors are not written when the work stops (an error, an interrupt)
+    is simply not in the store: its articles keep their old version, and the next
+    ingest sees them as new or changed.
+    """
+
+    def __init__(self, embedder: Embedder, store: ChromaStore, chunker: Chunker):
+        self._embedder = embedder
+        self._store = store
+        self._chunker = chunker
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
+        self._pending: tuple[list[tuple[Article, list]], Future] | None = None
+
+    def __enter__(self) -> _Pipeline:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, batch: list[tuple[Article, list]]) -> int:
+        """Start embedding `batch` (taken over; the list is emptied) after writing the
+        batch before it. Returns the number of chunks written."""
+        written = self.finish()
+        if batch:
+            mine = list(batch)
+            batch.clear()
+            texts = []
+            for article, chunks in mine:  # with BYLINE_EMBED_HEADLINE, headline and dateline too
+                prefix = self._chunker.prefix(article)
+                texts.extend(self._chunker.embedding_text(prefix, c) for c in chunks)
+            self._pending = (mine, self._pool.submit(self._embedder.embed_batch, texts))
+        return written
+
+    def finish(self) -> int:
+        """Write the batch being embedded, if any. Returns the number of chunks written."""
+        if self._pending is None:
+            return 0
+        batch, future = self._pending
+        self._pending = None
+        vectors = future.result()
+        writes, i = [], 0
+        for article, chunks in batch:
+            writes.append(ArticleWrite(article, chunks, vectors[i:i + len(chunks)]))
+            i += len(chunks)
+        self._store.write([w for w in writes if w.chunks])
+        return i

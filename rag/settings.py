@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     # embeddings
     embed_backend: Literal["local", "openai"] = "local"
     embed_model: str = "text-embedding-3-small"  # only for the openai backend
-    embed_batch_size: int = Field(64, ge=1, le=2048)
+    embed_batch_size: int = Field(1, ge=1, le=2048)  # texts per ONNX run (one per core at once)
 
     # retrieval
     top_k: int = Field(4, ge=1, le=50)  # passages given to the LLM

@@ -154,3 +154,23 @@ def test_an_either_or_verdict_no_passage_compares_is_withheld():
     stated = [Sentence("Ann Vale was older than Bo Lund.", [1], True)]
     kept = with_computation(q, ParsedAnswer("Ann Vale was older than Bo Lund [1].", False, stated, [cite_both], [], None))
     assert not kept.abstained and kept.answer == "Ann Vale was older than Bo Lund [1]."
+
+
+def test_a_withheld_verdict_takes_its_citation_with_it():
+    from rag.answer import with_computation
+    from rag.citations import ParsedAnswer
+    from rag.types import Citation, Sentence
+
+    def cite(n, quote):
+        return Citation(id=n, doc_id=f"{n}.txt", title="", source="", published=None, chunk_id=f"{n}#0",
+                        quote=quote, start=0, end=len(quote))
+
+    q = "Who was older when he died: the painter Ann Vale or the poet Bo Lund?"
+    said = [Sentence("Ann Vale was older when she died.", [1], True),
+            Sentence("Bo Lund died in Oslo at 81.", [2], True)]
+    parsed = with_computation(q, ParsedAnswer("Ann Vale was older when she died [1]. Bo Lund died in Oslo at 81 [2].",
+                                              False, said, [cite(1, "Ann Vale died at home."),
+                                                            cite(2, "Bo Lund died in Oslo at 81.")], [], None))
+    assert parsed.answer == "Bo Lund died in Oslo at 81 [1]."
+    assert [(c.id, c.doc_id) for c in parsed.citations] == [(1, "2.txt")]
+    assert [s.citations for s in parsed.sentences] == [[1]]

@@ -1,9 +1,11 @@
 import hashlib
+import os
 
 import pytest
 
+import rag.model_files
 from rag.errors import ModelError
-from rag.model_files import assemble
+from rag.model_files import assemble, checked_once
 
 
 def parts(tmp_path, *contents):
@@ -42,3 +44,34 @@ def test_a_cache_dir_that_is_not_a_directory_is_a_model_error(tmp_path):
     cache.write_text("a file, not a directory")
     with pytest.raises(ModelError, match="BYLINE_CACHE_DIR"):
         assemble(ps, cache / "m.gguf", hashlib.sha256(b"abc").hexdigest())
+
+
+def test_a_file_is_hashed_once_while_it_is_unchanged(tmp_path, monkeypatch):
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"weights")
+    sha = hashlib.sha256(b"weights").hexdigest()
+    assert checked_once(model, sha)
+
+    def no_hashing(*_):
+        raise AssertionError("hashed again")
+
+    monkeypatch.setattr(rag.model_files, "verified", no_hashing)
+    assert checked_once(model, sha)  # the stamp vouches for the unchanged file
+
+
+def test_a_changed_file_is_hashed_again_and_fails(tmp_path):
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"weights")
+    sha = hashlib.sha256(b"weights").hexdigest()
+    assert checked_once(model, sha)
+    stat = model.stat()
+    model.write_bytes(b"wEights")  # same size, mtime put back: only the ctime tells
+    os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert not checked_once(model, sha)
+
+
+def test_a_stamp_for_another_hash_does_not_count(tmp_path):
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"weights")
+    assert not checked_once(model, "0" * 64)
+    assert checked_once(model, hashlib.sha256(b"weights").hexdigest())
