@@ -67,10 +67,17 @@ def is_refusal(sentence: str) -> bool:
     return bool(_REFUSAL.search(sentence) and _META.search(sentence))
 
 
+# An age is one fact however it is put: "85 years old", "an 85-year-old", "aged 85",
+# "at the age of 85" all come down to the number.
+_AGE = re.compile(r"\b(\d+)[- ]years?[- ]old\b|\baged (\d+)\b|\bat the age of (\d+)\b", re.I)
+
+
 def content_words(text: str) -> set[str]:
-    """Lowercased words that carry content, hyphenated ones split, possessive and plural -s dropped."""
+    """Lowercased words that carry content: hyphenated ones split, possessive and plural -s
+    and verb endings -ed/-ing dropped, number words as digits, an age as its number."""
+    text = _AGE.sub(lambda m: next(g for g in m.groups() if g), text)
     words = (part.strip(".'\u2019").lower() for w in _WORD.findall(text) for part in w.split("-"))
-    return {_singular(w) for w in words if w and w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
+    return {_stem(NUMBER_WORDS.get(w, w)) for w in words if w and w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
 
 
 def _without_possessive(word: str) -> str:
@@ -80,10 +87,14 @@ def _without_possessive(word: str) -> str:
     return word
 
 
-def _singular(word: str) -> str:
+def _stem(word: str) -> str:
+    """"exploits", "exploited" and "exploiting" -> "exploit"; a short word stays whole."""
     word = _without_possessive(word)
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
         word = word[:-1]
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
     return word
 
 
@@ -131,7 +142,11 @@ def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
 
 def local_support(sentence: str, texts: Sequence[str]) -> float:
     """Support of the sentence by the best window of consecutive sentences of each text, together."""
-    words = content_words(sentence)
+    return support(content_words(sentence), texts)
+
+
+def support(words: set[str], texts: Sequence[str]) -> float:
+    """The share of `words` (content words) found in the best window of each text, together."""
     if not words:
         return 1.0
     found: set[str] = set()
@@ -194,8 +209,8 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     absent = [n for n in names(sentence) if not any(_present(_folded(n), t) for t in (low, asked))]
     if absent:
         return f"the name {absent[0]!r} is not in the cited passage"
-    new = content_words(sentence) - content_words(question)
-    if local_support(" ".join(sorted(new)) if new else sentence, cited) < SUPPORT_THRESHOLD:
+    said = content_words(sentence)
+    if support(said - content_words(question) or said, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
     return detached(sentence, cited, question)
 

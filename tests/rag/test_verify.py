@@ -46,6 +46,23 @@ def test_support_counts_content_words_in_one_place():
     assert local_support("Macron spoke in Paris", ["Rutte spoke in Brussels."]) < 0.6
 
 
+def test_an_age_is_one_fact_however_it_is_put():
+    question = "How old was the actor when he died?"
+    for passage in ("The actor has died at the age of 85.", "The actor died aged 85.",
+                    "The actor, 85, died at home.", "The 85-year-old actor died."):
+        assert problem("The actor was 85 years old when he died.", [passage], question) is None, passage
+    assert problem("The actor was 58 years old when he died.", ["The actor died aged 85."], question)
+
+
+def test_verb_endings_and_number_words_do_not_hide_support():
+    assert problem("The worm exploited the widely used phpBB software.",
+                   ["The program exploits a flaw in the widely used phpBB software."],
+                   "Which forum software did the worm exploit?") is None
+    assert problem("Collins was banned for 8 years.", ["Collins was given an eight-year ban."],
+                   "How long was Collins banned for?") is None
+    assert local_support("sales increased fourfold", ["Sales increased fourfold."]) == 1.0
+
+
 def test_sentence_spans_keep_decimals_and_quotes_together():
     text = 'Profit rose to $1.13bn. "It is good," he said.\nNext line'
     assert [text[s:e] for s, e in sentence_spans(text)] == [
