@@ -77,7 +77,8 @@ def content_words(text: str) -> set[str]:
     and verb endings -ed/-ing dropped, number words as digits, an age as its number."""
     text = _AGE.sub(lambda m: next(g for g in m.groups() if g), text)
     words = (part.strip(".'\u2019").lower() for w in _WORD.findall(text) for part in w.split("-"))
-    return {_stem(NUMBER_WORDS.get(w, w)) for w in words if w and w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
+    return {_stem(NUMBER_WORDS.get(w, w)) for w in words
+            if w and w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
 
 
 def _without_possessive(word: str) -> str:
@@ -88,7 +89,8 @@ def _without_possessive(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    """"exploits", "exploited" and "exploiting" -> "exploit"; a short word stays whole."""
+    """Possessive, plural -s and verb endings dropped ("exploits", "exploited" -> "exploit");
+    a short word stays whole."""
     word = _without_possessive(word)
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
         word = word[:-1]

@@ -61,6 +61,9 @@ def test_verb_endings_and_number_words_do_not_hide_support():
     assert problem("Collins was banned for 8 years.", ["Collins was given an eight-year ban."],
                    "How long was Collins banned for?") is None
     assert local_support("sales increased fourfold", ["Sales increased fourfold."]) == 1.0
+    # what the sentence adds ("increased fourfold") is weighed as stemmed once, not twice
+    assert problem("Traffic increased fourfold on launch day.", ["Traffic increased fourfold on launch day."],
+                   "By how much did traffic increase on launch day?") is None
 
 
 def test_sentence_spans_keep_decimals_and_quotes_together():
