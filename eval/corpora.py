@@ -17,6 +17,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from rag.chunking import EMBED_FORMAT
 from rag.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +34,10 @@ def corpus_key(paths: list[Path], settings: Settings) -> str:
     shape = {"paths": sorted(str(p.resolve()) for p in paths), "embed": [settings.embed_backend,
              settings.embed_model if settings.embed_backend == "openai" else "local"],
              "chunk": [settings.chunk_size, settings.chunk_overlap]}
+    if settings.embed_headline:  # only when on, so the default settings keep their stores
+        shape["text"] = EMBED_FORMAT
+    if settings.chunk_unit != "tokens":
+        shape["unit"] = settings.chunk_unit
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:12]
 
 

@@ -57,7 +57,9 @@ def settings_info(settings: Settings, embedder_name: str) -> dict:
         "llm_endpoint": public_url(s.openai_base_url) if s.llm_backend == "openai" else None,
         "llm_context": s.llm_context, "llm_threads": s.llm_threads, "max_answer_tokens": s.max_answer_tokens,
         "temperature": s.temperature, "embedder": embedder_name, "top_k": s.top_k,
-        "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap,
+        "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap, "chunk_unit": s.chunk_unit,
+        "embed_headline": s.embed_headline, "retrieval": s.retrieval, "fusion_depth": s.fusion_depth,
+        "rrf_k": s.rrf_k, "bm25_weight": s.bm25_weight,
         "store": "chroma-server" if s.chroma_url else "chroma-embedded",
         "chroma_url": public_url(s.chroma_url),
     }

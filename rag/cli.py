@@ -123,6 +123,8 @@ def run_ingest(c: Components, paths: list[Path], prune: bool = False) -> IngestR
 
 def cmd_ingest(args, c: Components) -> int:
     report = run_ingest(c, args.paths or [c.settings.seeds_dir], prune=args.prune)
+    if c.settings.retrieval != "dense":
+        c.bm25.current()  # build the keyword index now rather than at the first search
     for path, reason in report.failed:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     print(report.summary())

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from typing import Literal
 
 from rag.answer import Answerer
-from rag.chunking import Chunker
+from rag.bm25 import Bm25Search
+from rag.chunking import EMBED_FORMAT, WORD_PIECES, Chunker
 from rag.embedding import Embedder, OnnxMiniLMEmbedder, OpenAIEmbedder
 from rag.errors import BylineError, ModelError
 from rag.ingest import Ingester
 from rag.llm import LLM, LlamaCppLLM, OpenAICompatibleLLM
 from rag.model_files import ensure_gguf
-from rag.retrieval import DenseRetriever
+from rag.retrieval import DenseRetriever, HybridRetriever, Retriever
 from rag.settings import Settings
 from rag.store import ChromaStore, connect
 
@@ -50,6 +51,13 @@ class part:  # noqa: N801 (used like @property)
         if self.name in components.__dict__:
             return components.__dict__[self.name]
         return components._build(self)
+
+
+def vector_name(embedder_name: str, headline: bool = False, word_pieces: bool = False) -> str:
+    """What a store's vectors are (recorded in the store, which refuses other vectors rather
+    than mix them): the embedder, plus the headline text form and the word-piece chunk unit
+    when on (off: the plain embedder name, so stores built before the switches still open)."""
+    return "+".join([embedder_name] + [EMBED_FORMAT] * headline + [WORD_PIECES] * word_pieces)
 
 
 class Components:
@@ -120,20 +128,40 @@ class Components:
     @part
     def store(self) -> ChromaStore:
         s = self.settings
-        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.embedder.name,
+        return ChromaStore(connect(s.chroma_dir, s.chroma_url), s.collection, self.vector_name,
                            orphan_grace_s=s.orphan_grace_s if s.chroma_url else 0.0)
+
+    @property
+    def vector_name(self) -> str:
+        return vector_name(self.embedder.name, self.settings.embed_headline, self._word_pieces is not None)
+
+    @property
+    def _word_pieces(self) -> Callable[[str], list] | None:
+        """The embedder's word-piece counter when chunks are sized in word pieces (an openai
+        embedder has none: its chunks stay in tiktoken tokens)."""
+        return getattr(self.embedder, "word_pieces", None) if self.settings.chunk_unit == "word_pieces" else None
 
     @part
     def chunker(self) -> Chunker:
-        return Chunker(self.settings.chunk_size, self.settings.chunk_overlap)
+        s, pieces = self.settings, self._word_pieces
+        return Chunker(s.chunk_size, s.chunk_overlap, word_pieces=pieces,
+                       window=self.embedder.window if pieces else None, headline=s.embed_headline)
+
+    @part
+    def bm25(self) -> Bm25Search:
+        return Bm25Search(self.store, self.settings.bm25_dir)
 
     @part
     def ingester(self) -> Ingester:
         return Ingester(self.chunker, self.embedder, self.store)
 
     @part
-    def retriever(self) -> DenseRetriever:
-        return DenseRetriever(self.store, self.embedder, self.settings.search_top_k)
+    def retriever(self) -> Retriever:
+        s = self.settings
+        if s.retrieval == "dense":  # no BM25 index is built or read
+            return DenseRetriever(self.store, self.embedder, s.search_top_k)
+        return HybridRetriever(self.store, self.embedder, self.bm25, s.search_top_k, mode=s.retrieval,
+                               depth=s.fusion_depth, rrf_k=s.rrf_k, bm25_weight=s.bm25_weight)
 
     @part(model=True)
     def llm(self) -> LLM:

@@ -94,12 +94,21 @@ class OnnxMiniLMEmbedder:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
         self._tokenizer = minilm_tokenizer(tokenizer_path)
+        self._counter = minilm_tokenizer(tokenizer_path)  # true lengths: no truncation, no padding
+        self._counter.no_truncation()
+        self._counter.no_padding()
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.log_severity_level = 3
         self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._pool = ThreadPoolExecutor(workers or os.cpu_count() or 1, thread_name_prefix="embed")
+
+    window = MAX_TOKENS - 2  # word pieces of text per vector ([CLS] and [SEP] take two)
+
+    def word_pieces(self, text: str) -> list[str]:
+        """The model's word pieces of `text` (no special tokens); chunk sizes are counted in these."""
+        return self._counter.encode(text, add_special_tokens=False).tokens
 
     def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
         # Batch texts of similar length together: padding to the longest costs time.

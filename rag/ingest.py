@@ -41,7 +41,7 @@ class Ingester:
         existing = self.store.hashes()
         seen: dict[str, str] = {}  # doc_id -> file it came from
         unreadable: set[str] = set()  # doc ids (or prefixes) of files that failed
-        with _Pipeline(self.embedder, self.store) as pipeline:
+        with _Pipeline(self.embedder, self.store, self.chunker) as pipeline:
             batch: list[tuple[Article, list]] = []
             for path, root in files:
                 try:
@@ -69,7 +69,7 @@ class Ingester:
         """Ingest already-parsed articles (e.g. uploaded JSON); same rules as files."""
         report = IngestReport()
         existing = self.store.hashes()
-        with _Pipeline(self.embedder, self.store) as pipeline:
+        with _Pipeline(self.embedder, self.store, self.chunker) as pipeline:
             batch: list[tuple[Article, list]] = []
             for article in articles:
                 self._consider(article, existing, report, batch, pipeline)
@@ -112,9 +112,10 @@ class _Pipeline:
     ingest sees them as new or changed.
     """
 
-    def __init__(self, embedder: Embedder, store: ChromaStore):
+    def __init__(self, embedder: Embedder, store: ChromaStore, chunker: Chunker):
         self._embedder = embedder
         self._store = store
+        self._chunker = chunker
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
         self._pending: tuple[list[tuple[Article, list]], Future] | None = None
 
@@ -131,7 +132,10 @@ class _Pipeline:
         if batch:
             mine = list(batch)
             batch.clear()
-            texts = [c.text for _, chunks in mine for c in chunks]
+            texts = []
+            for article, chunks in mine:  # with BYLINE_EMBED_HEADLINE, headline and dateline too
+                prefix = self._chunker.prefix(article)
+                texts.extend(self._chunker.embedding_text(prefix, c) for c in chunks)
             self._pending = (mine, self._pool.submit(self._embedder.embed_batch, texts))
         return written
 

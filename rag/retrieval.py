@@ -1,9 +1,12 @@
-"""Question -> passages: dense top-k from the store, with optional filters."""
+"""Question -> passages: dense top-k from the store (the default), or dense and BM25 top-k
+fused (BYLINE_RETRIEVAL=hybrid); with optional filters."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
+from rag.bm25 import Bm25Search
 from rag.dates import iso_date
 from rag.embedding import Embedder, embed_one
 from rag.errors import InvalidInput
@@ -25,13 +28,59 @@ class DenseRetriever:
         self.top_k = top_k
 
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        query, k = self._checked(query, top_k)
+        return self.store.query(embed_one(self.embedder, query), k, filters)
+
+    def _checked(self, query: str, top_k: int | None) -> tuple[str, int]:
         query = query.strip()
         if not query:
             raise InvalidInput("the query is empty")
         k = top_k or self.top_k
         if k < 1:
             raise InvalidInput("top_k must be at least 1")
-        return self.store.query(embed_one(self.embedder, query), k, filters)
+        return query, k
+
+
+Mode = Literal["hybrid", "bm25"]
+
+
+def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float], k: float = 60.0) -> list[str]:
+    """Reciprocal rank fusion: ids ordered by sum(weight / (k + rank)) over the rankings
+    (ties keep first-seen order)."""
+    scores: dict[str, float] = {}
+    for ranking, w in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking, 1):
+            scores[item] = scores.get(item, 0.0) + w / (k + rank)
+    return sorted(scores, key=lambda i: -scores[i])
+
+
+class HybridRetriever(DenseRetriever):
+    """Dense (Chroma) and keyword (BM25) candidates, fused by reciprocal rank ("bm25": the
+    keyword candidates alone, for measurement).
+
+    Every passage's `score` stays its cosine similarity to the question (as dense search
+    gives it), so evidence thresholds mean the same whatever found the passage; the order
+    is the fused one."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, bm25: Bm25Search, top_k: int = 5, *,
+                 mode: Mode = "hybrid", depth: int = 50, rrf_k: float = 20.0, bm25_weight: float = 0.5):
+        super().__init__(store, embedder, top_k)
+        if depth < 1:
+            raise ValueError("depth must be >= 1")
+        self.bm25, self.mode, self.depth = bm25, mode, depth
+        self.rrf_k, self.bm25_weight = rrf_k, bm25_weight
+
+    def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        query, k = self._checked(query, top_k)
+        vector = embed_one(self.embedder, query)
+        keyword = [cid for cid, _ in self.bm25.search(query, max(k, self.depth), filters)]
+        if self.mode == "bm25":
+            return self.store.passages(keyword[:k], vector)
+        dense = self.store.query(vector, max(k, self.depth), filters)
+        order = rrf([[p.chunk_id for p in dense], keyword], [1.0, self.bm25_weight], self.rrf_k)[:k]
+        known = {p.chunk_id: p for p in dense}
+        fetched = {p.chunk_id: p for p in self.store.passages([c for c in order if c not in known], vector)}
+        return [known.get(c) or fetched[c] for c in order if c in known or c in fetched]
 
 
 def diverse(passages: list[Passage], k: int, per_article: int = 2) -> list[Passage]:

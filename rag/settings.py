@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Literal
@@ -29,8 +30,14 @@ class Settings(BaseSettings):
     orphan_grace_s: float = Field(600.0, ge=0)
 
     # articles -> chunks
-    chunk_size: int = Field(120, ge=32, le=1024)  # tokens (small: the local model reads ~55 tokens/s)
+    chunk_size: int = Field(120, ge=32, le=1024)  # in `chunk_unit`s (small: the local model reads ~55 tokens/s)
     chunk_overlap: int = Field(20, ge=0, le=256)
+    # "tokens": tiktoken tokens; "word_pieces": the embedder's own word pieces, so a chunk
+    # (with its headline) never exceeds the embedder's window (tiktoken for an openai embedder)
+    chunk_unit: Literal["tokens", "word_pieces"] = "tokens"
+    # embed "headline. dateline." with each chunk (the stored text stays verbatim); recorded in
+    # the store, so a store built the other way is refused, not mixed
+    embed_headline: bool = False
 
     # embeddings
     embed_backend: Literal["local", "openai"] = "local"
@@ -40,6 +47,16 @@ class Settings(BaseSettings):
     # retrieval
     top_k: int = Field(4, ge=1, le=50)  # passages given to the LLM
     search_top_k: int = Field(5, ge=1, le=100)
+    # retrieval switches, each off by default (README: "Hybrid retrieval, headline vectors,
+    # word-piece chunks"). hybrid = dense and BM25 (rag/bm25.py) fused by reciprocal rank;
+    # each retriever gives `fusion_depth` candidates; score = sum(w / (rrf_k + rank)), w = 1
+    # for dense and `bm25_weight` for BM25. rrf_k 20, weight 0.5: chosen with
+    # bench/bench_fusion.py on bbc + bbc_reader (2026-11-29), inside the plateau of the best
+    # mean hit@1/MRR (k 5-60 x weight 0.25-0.5). "bm25" (keyword only) is for measurement.
+    retrieval: Literal["dense", "hybrid", "bm25"] = "dense"
+    fusion_depth: int = Field(50, ge=1, le=1000)
+    rrf_k: float = Field(20.0, gt=0)
+    bm25_weight: float = Field(0.5, ge=0)
     # answer only when the best passage's cosine similarity reaches this; below it the
     # articles hold nothing relevant enough. Measured with bench/bench_evidence.py
     # (2026-11-30): the lowest answerable item of the four gold sets scored 0.214, 29 of 30
@@ -91,3 +108,12 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        """Where the BM25 index is saved: beside an embedded store; per user for a Chroma
+        server (one folder per server and collection, shared by that user's workers)."""
+        if not self.chroma_url:
+            return self.data_dir / "bm25" / self.collection
+        key = hashlib.sha256(f"{self.chroma_url}\0{self.collection}".encode()).hexdigest()[:16]
+        return self.cache_dir / "bm25" / key

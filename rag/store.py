@@ -45,6 +45,7 @@ from rag.types import Article, Chunk, Filters, Passage
 
 PENDING = ""  # content_hash of a record left "pending" by stores written before generations
 PAGE = 2000  # records read per call when scanning a whole collection
+VERSION_ID = "version"  # the one record of `<name>_state`: a token replaced on every change
 
 
 @dataclass(frozen=True)
@@ -156,10 +157,14 @@ class ChromaStore:
         self._chunks = _Guarded(client.get_or_create_collection(name, metadata=meta, embedding_function=None))
         self._articles = _Guarded(client.get_or_create_collection(f"{name}_articles", metadata=meta,
                                                                   embedding_function=None))
+        # A token every write/delete replaces, kept in Chroma so that every process using the
+        # store (API workers of a Chroma server) sees it; derived indexes (BM25) are tagged with it.
+        self._state = _Guarded(client.get_or_create_collection(f"{name}_state", embedding_function=None))
         built_with = (self._chunks.metadata or {}).get("embedder")
         if built_with and built_with != embedder_name:
             raise ModelError(f"this store was built with embedder {built_with!r}, but the settings "
-                             f"select {embedder_name!r}; use the same embedder or a new data dir")
+                             f"select {embedder_name!r}; use the same embedder (and BYLINE_EMBED_HEADLINE, "
+                             "BYLINE_CHUNK_UNIT) or a new data dir")
 
     # ---- writing -------------------------------------------------------------------
 
@@ -180,6 +185,7 @@ class ChromaStore:
             self._articles.upsert(ids=ids, embeddings=centroids, metadatas=metas,
                                   documents=[w.article.body for w in writes])  # the flip
             self._pauses.reach("write:flipped")
+            self._bump()
             self._sweep_docs(self._current_generations(ids), replaced, self.orphan_grace_s)
 
     def delete(self, doc_id: str) -> None:
@@ -189,8 +195,20 @@ class ChromaStore:
             if doc_id not in current:
                 raise NotFound(f"no document with id {doc_id!r}")
             self._articles.delete(ids=[doc_id])
+            self._bump()
             self._pauses.reach("delete:removed")
             self._sweep_docs({}, current, self.orphan_grace_s, docs=[doc_id])
+
+    def _bump(self) -> None:
+        """A new version token, after readers can see the change (a reader that read the old
+        token before or during the change sees a different one at its next check)."""
+        self._state.upsert(ids=[VERSION_ID], embeddings=[[0.0]], metadatas=[{"token": uuid.uuid4().hex}])
+
+    def version(self) -> str:
+        """The current version token ("" for a store never written since tokens exist): one
+        cheap read, so a derived index can check it on every query."""
+        got = self._state.get(ids=[VERSION_ID], include=["metadatas"])
+        return str(got["metadatas"][0].get("token", "")) if got["ids"] else ""
 
     def sweep(self, older_than_s: float | None = None) -> int:
         """Delete chunks of generations no article record points to (a replaced version, a crashed
@@ -338,6 +356,28 @@ class ChromaStore:
         where = _where(Filters(source=filters.source))
         where = {"undated": True} if where is None else {"$and": [{"undated": True}, where]}
         return len(self._articles.get(where=where, include=[])["ids"])
+
+    def iter_chunks(self) -> Iterator[tuple[str, str, dict]]:
+        """(chunk_id, text, metadata) of every chunk readers see (current generations)."""
+        for c in self.chunks():
+            yield c.chunk_id, c.text, c.metadata
+
+    def passages(self, chunk_ids: Sequence[str], vector: Sequence[float]) -> list[Passage]:
+        """The current chunks with these ids (missing ones left out), in the given order, each
+        scored by cosine similarity to `vector` as `query` scores."""
+        if not chunk_ids:
+            return []
+        ids = list(chunk_ids)
+        where = {"chunk_id": ids[0]} if len(ids) == 1 else {"chunk_id": {"$in": ids}}
+        got = self._chunks.get(where=where, include=["documents", "metadatas", "embeddings"])
+        current = self._current_generations({m["doc_id"] for m in got["metadatas"]}) if got["ids"] else {}
+        q = np.asarray(vector, dtype=np.float32)
+        found = {}
+        for sid, doc, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True):
+            if current.get(m["doc_id"]) == _generation(m):
+                p = self._passage(sid, doc, m, 1.0 - float(np.dot(np.asarray(e, dtype=np.float32), q)))
+                found[p.chunk_id] = p
+        return [found[c] for c in ids if c in found]
 
     def count_chunks(self) -> int:
         """Stored chunks, including any of a generation being written or swept."""

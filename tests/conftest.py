@@ -43,6 +43,18 @@ def components(settings, embedder) -> Components:
     return c
 
 
+# the three retrieval switches, off by default, all on
+SWITCHES_ON = {"retrieval": "hybrid", "embed_headline": True, "chunk_unit": "word_pieces"}
+
+
+@pytest.fixture
+def hybrid(settings, embedder) -> Components:
+    """Components with hybrid retrieval, the headline in each vector and word-piece chunks."""
+    c = Components(settings.model_copy(update=SWITCHES_ON))
+    c.embedder = embedder
+    return c
+
+
 @pytest.fixture
 def bbc() -> Path:
     if not BBC.is_dir():

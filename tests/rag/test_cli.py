@@ -169,3 +169,14 @@ def test_ask_gives_the_same_note(data_dir, capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "ask", "How did interest rates move?", "--since", "2005-01-01", "--json")
     assert code == 0 and json.loads(out)["question"] == "How did interest rates move?"
     assert err.strip() == UNDATED_NOTE
+
+
+def test_ingest_builds_the_bm25_index_only_for_hybrid_retrieval(data_dir, capsys, monkeypatch):
+    bm25_dir = data_dir / "bm25" / "byline"
+    assert run(capsys, "ingest")[0] == 0 and run(capsys, "search", "NATO")[0] == 0
+    assert not bm25_dir.exists()  # dense (the default): no index built or read
+    monkeypatch.setenv("BYLINE_RETRIEVAL", "hybrid")
+    assert run(capsys, "ingest")[0] == 0
+    assert [p.name for p in bm25_dir.iterdir()][0].startswith("bm25-")  # built at ingest, not first search
+    code, out, _ = run(capsys, "search", "Rutte Ukraine NATO", "--json")
+    assert code == 0 and json.loads(out)["results"][0]["doc_id"] == SEED_FILE.name

@@ -196,3 +196,48 @@ def test_ingest_marks_undated_articles_a_store_from_before_the_flag_holds(compon
     assert store.count_undated(since) == 0
     assert components.ingester.run([SEEDS]).unchanged == 1  # nothing rewritten, yet marked
     assert store.count_undated(since) == 1
+
+
+def test_each_vector_is_of_headline_dateline_and_chunk(hybrid, embedder):
+    import numpy as np
+
+    hybrid.ingester.run([SEEDS])
+    got = hybrid.store._chunks.get(include=["documents", "embeddings", "metadatas"])
+    article = hybrid.store.get(SEED_FILE.name)
+    prefix = hybrid.chunker.prefix(article)
+    assert prefix.startswith(article.title[:20]) and "BRUSSELS" in prefix
+    for doc, vec in zip(got["documents"], got["embeddings"]):
+        assert not doc.startswith(prefix)  # stored text stays the verbatim chunk
+        want = embedder.embed_batch([f"{prefix}\n{doc}"])[0]
+        assert float(np.dot(vec, want)) > 0.999
+
+
+def test_by_default_each_vector_is_of_the_chunk_alone(components, embedder):
+    import numpy as np
+
+    components.ingester.run([SEEDS])
+    assert components.chunker.prefix(components.store.get(SEED_FILE.name)) == ""
+    got = components.store._chunks.get(include=["documents", "embeddings"])
+    for doc, vec in zip(got["documents"], got["embeddings"], strict=True):
+        assert float(np.dot(vec, embedder.embed_batch([doc])[0])) > 0.999
+
+
+@pytest.mark.parametrize("switch", [{"embed_headline": True}, {"chunk_unit": "word_pieces"}])
+def test_a_store_built_with_other_vectors_is_refused_not_mixed(settings, embedder, switch):
+    """Headline vectors or word-piece chunks either way round: refused like another embedder."""
+    from rag.components import Components
+    from rag.errors import ModelError
+
+    def opened(s):
+        c = Components(s)
+        c.embedder = embedder
+        return c
+
+    opened(settings).ingester.run([SEEDS])
+    with pytest.raises(ModelError, match="built with embedder"):
+        opened(settings.model_copy(update=switch)).store.count()
+    other = settings.model_copy(update={"data_dir": settings.data_dir.parent / "other", **switch})
+    opened(other).ingester.run([SEEDS])
+    with pytest.raises(ModelError, match="built with embedder"):
+        opened(other.model_copy(update={"embed_headline": False, "chunk_unit": "tokens"})).store.count()
+    assert opened(settings.model_copy(update={"retrieval": "hybrid"})).store.count() == 1  # BM25 is derived

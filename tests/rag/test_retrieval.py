@@ -1,5 +1,11 @@
+import json
+from pathlib import Path
+
+import pytest
+
 from rag.retrieval import diverse
-from rag.types import Passage
+from rag.types import Filters, Passage
+from tests.conftest import SEEDS
 
 
 def p(doc, n):
@@ -14,3 +20,96 @@ def test_diverse_caps_passages_per_article_while_others_are_left():
 def test_diverse_fills_from_one_article_when_it_is_all_there_is():
     ranked = [p("a", n) for n in range(6)]
     assert [x.chunk_id for x in diverse(ranked, 4)] == ["a#0", "a#1", "a#2", "a#3"]
+
+
+# ---- fusion ------------------------------------------------------------------------------
+
+def test_rrf_rewards_agreement_and_weights_each_ranking():
+    from rag.retrieval import rrf
+
+    assert rrf([["a", "b", "c"], ["b", "c"]], [1.0, 1.0], k=60) == ["b", "c", "a"]
+    assert rrf([["a", "b"], ["b", "a"]], [1.0, 0.5], k=60) == ["a", "b"]
+    assert rrf([["a", "b"], ["b", "a"]], [0.5, 1.0], k=60) == ["b", "a"]
+    assert rrf([["a"], []], [1.0, 1.0]) == ["a"]
+
+
+HYBRID = {
+    "a.txt": "Bank holds rates\n\nThe central bank kept its main rate at 4.75% on Thursday.\n",
+    "b.txt": "Team wins cup\n\nThe home side won the cup final 2-1 after extra time.\n",
+    # a rare name that the dense model blurs but BM25 matches exactly
+    "c.txt": "Local news\n\nZyngorax Ltd opened a small office beside the station.\n",
+}
+
+
+@pytest.fixture
+def hybrid_corpus(tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name, text in HYBRID.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_hybrid_search_keeps_cosine_scores_and_both_retrievers_results(hybrid, hybrid_corpus):
+    hybrid.ingester.run([hybrid_corpus])
+    retriever = hybrid.retriever
+    assert retriever.mode == "hybrid"
+    got = retriever.retrieve("Zyngorax", 3)
+    assert got[0].doc_id == "c.txt"
+    dense = {p.chunk_id: p.score for p in hybrid.store.query(
+        hybrid.embedder.embed_batch(["Zyngorax"])[0], 3)}
+    for p in got:  # every passage scored as dense search scores it (so min_evidence keeps its meaning)
+        assert p.score == pytest.approx(dense[p.chunk_id], abs=1e-4)
+        assert p.text and p.title
+    only_bm25 = hybrid.bm25.search("Zyngorax", 5)
+    assert [c for c, _ in only_bm25] == ["c.txt#0"]
+
+
+def test_hybrid_search_applies_filters_to_both_retrievers(hybrid, tmp_path):
+    import json
+
+    rows = [{"id": "x", "title": "Cup final", "body": "The cup final went to extra time.", "source": "BBC"},
+            {"id": "y", "title": "Cup final", "body": "The cup final went to penalties.", "source": "AP"}]
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    hybrid.ingester.run([path])
+    got = hybrid.retriever.retrieve("cup final", 5, Filters.parse(source="ap"))
+    assert [p.doc_id for p in got] == ["y"]
+    assert hybrid.retriever.retrieve("cup final", 5, Filters.parse(since="2000-01-01")) == []
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_each_mode_finds_the_article(hybrid, hybrid_corpus, mode):
+    hybrid.ingester.run([hybrid_corpus])
+    hybrid.settings.retrieval = mode
+    got = hybrid.retriever.retrieve("cup final extra time", 2)
+    assert got[0].doc_id == "b.txt"
+
+
+# ---- the defaults: dense only, as main retrieved before the switches came back ---------------
+
+MAIN = json.loads((Path(__file__).parent / "data" / "main_dense_results.json").read_text(encoding="utf-8"))
+
+
+def test_the_defaults_give_main_dense_results_and_never_touch_bm25(components, settings, tmp_path, monkeypatch):
+    """The same passages (ids, text, offsets) and cosine scores as main's dense retriever
+    (tests/rag/data/make_main_dense_results.py), and no BM25 index built or read."""
+    from rag.bm25 import Bm25Search
+
+    def no_bm25(*_, **__):
+        raise AssertionError("BM25 used with the default settings")
+
+    monkeypatch.setattr(Bm25Search, "search", no_bm25)
+    monkeypatch.setattr(Bm25Search, "current", no_bm25)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in MAIN["corpus"].items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    components.ingester.run([SEEDS])
+    components.ingester.run([corpus])
+    for query, want in MAIN["results"].items():
+        got = components.retriever.retrieve(query, 5)
+        assert [(p.chunk_id, p.text, p.start, p.end) for p in got] == \
+            [(w["chunk_id"], w["text"], w["start"], w["end"]) for w in want], query
+        assert [p.score for p in got] == pytest.approx([w["score"] for w in want], abs=1e-4), query
+    assert not settings.bm25_dir.exists()

@@ -17,6 +17,7 @@ from rag.consistency import check_store
 from rag.errors import BackendUnavailable, NotFound
 from rag.store import ArticleWrite, ChromaStore, connect
 from rag.types import Article, Chunk, Filters
+from tests.conftest import SEED_FILE, SEEDS
 from tests.processes import chroma_server, stop
 
 
@@ -245,3 +246,24 @@ def test_records_written_before_the_undated_flag_are_marked_once(client):
     assert store.count_undated(SINCE_2005) == 0
     assert store.mark_undated() == 2 and store.count_undated(SINCE_2005) == 1
     assert store.mark_undated() == 0
+
+
+def test_every_write_and_delete_gives_a_new_version(components):
+    store = components.store
+    v0 = store.version()
+    components.ingester.run([SEEDS])
+    v1 = store.version()
+    assert v1 != v0 and store.version() == v1  # reading does not change it
+    components.ingester.run([SEEDS])  # nothing changed: nothing written
+    assert store.version() == v1
+    store.delete(SEED_FILE.name)
+    assert store.version() not in (v0, v1)
+    assert list(store.iter_chunks()) == []
+
+
+def test_iter_chunks_gives_every_current_chunk_by_its_public_id(components):
+    components.ingester.run([SEEDS])
+    ids = [cid for cid, _, _ in components.store.iter_chunks()]
+    stored = components.store._chunks.get(include=["metadatas"])["metadatas"]
+    assert sorted(ids) == sorted(m["chunk_id"] for m in stored) and len(ids) >= 3
+    assert all("@" not in cid for cid in ids)
