@@ -47,13 +47,14 @@ class Settings(BaseSettings):
     # retrieval
     top_k: int = Field(4, ge=1, le=50)  # passages given to the LLM
     search_top_k: int = Field(5, ge=1, le=100)
-    # retrieval switches, each off by default (README: "Hybrid retrieval, headline vectors,
-    # word-piece chunks"). hybrid = dense and BM25 (rag/bm25.py) fused by reciprocal rank;
-    # each retriever gives `fusion_depth` candidates; score = sum(w / (rrf_k + rank)), w = 1
-    # for dense and `bm25_weight` for BM25. rrf_k 20, weight 0.5: chosen with
+    # hybrid (the default) = dense and BM25 (rag/bm25.py) fused by reciprocal rank; each
+    # retriever gives `fusion_depth` candidates; score = sum(w / (rrf_k + rank)), w = 1 for
+    # dense and `bm25_weight` for BM25. rrf_k 20, weight 0.5: chosen with
     # bench/bench_fusion.py on bbc + bbc_reader (2026-11-29), inside the plateau of the best
-    # mean hit@1/MRR (k 5-60 x weight 0.25-0.5). "bm25" (keyword only) is for measurement.
-    retrieval: Literal["dense", "hybrid", "bm25"] = "dense"
+    # mean hit@1/MRR (k 5-60 x weight 0.25-0.5). Hybrid is the default since 2026-12-05
+    # (README: "Hybrid retrieval"); "dense" builds and reads no BM25 index; "bm25" (keyword
+    # only) is for measurement.
+    retrieval: Literal["dense", "hybrid", "bm25"] = "hybrid"
     fusion_depth: int = Field(50, ge=1, le=1000)
     rrf_k: float = Field(20.0, gt=0)
     bm25_weight: float = Field(0.5, ge=0)

@@ -43,7 +43,7 @@ def components(settings, embedder) -> Components:
     return c
 
 
-# the three retrieval switches, off by default, all on
+# the three retrieval switches all on: hybrid retrieval (the default), headline vectors, word-piece chunks
 SWITCHES_ON = {"retrieval": "hybrid", "embed_headline": True, "chunk_unit": "word_pieces"}
 
 

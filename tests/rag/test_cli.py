@@ -173,9 +173,10 @@ def test_ask_gives_the_same_note(data_dir, capsys, tmp_path, monkeypatch):
 
 def test_ingest_builds_the_bm25_index_only_for_hybrid_retrieval(data_dir, capsys, monkeypatch):
     bm25_dir = data_dir / "bm25" / "byline"
+    monkeypatch.setenv("BYLINE_RETRIEVAL", "dense")
     assert run(capsys, "ingest")[0] == 0 and run(capsys, "search", "NATO")[0] == 0
-    assert not bm25_dir.exists()  # dense (the default): no index built or read
-    monkeypatch.setenv("BYLINE_RETRIEVAL", "hybrid")
+    assert not bm25_dir.exists()  # dense: no index built or read
+    monkeypatch.delenv("BYLINE_RETRIEVAL")  # hybrid, the default
     assert run(capsys, "ingest")[0] == 0
     assert [p.name for p in bm25_dir.iterdir()][0].startswith("bm25-")  # built at ingest, not first search
     code, out, _ = run(capsys, "search", "Rutte Ukraine NATO", "--json")

@@ -86,21 +86,23 @@ def test_each_mode_finds_the_article(hybrid, hybrid_corpus, mode):
     assert got[0].doc_id == "b.txt"
 
 
-# ---- the defaults: dense only, as main retrieved before the switches came back ---------------
+# ---- dense only: as main retrieved before the switches came back ----------------------------
 
 MAIN = json.loads((Path(__file__).parent / "data" / "main_dense_results.json").read_text(encoding="utf-8"))
 
 
-def test_the_defaults_give_main_dense_results_and_never_touch_bm25(components, settings, tmp_path, monkeypatch):
-    """The same passages (ids, text, offsets) and cosine scores as main's dense retriever
-    (tests/rag/data/make_main_dense_results.py), and no BM25 index built or read."""
+def test_dense_gives_main_dense_results_and_never_touches_bm25(components, settings, tmp_path, monkeypatch):
+    """BYLINE_RETRIEVAL=dense: the same passages (ids, text, offsets) and cosine scores as
+    main's dense retriever before hybrid retrieval (tests/rag/data/make_main_dense_results.py),
+    and no BM25 index built or read."""
     from rag.bm25 import Bm25Search
 
     def no_bm25(*_, **__):
-        raise AssertionError("BM25 used with the default settings")
+        raise AssertionError("BM25 used with dense retrieval")
 
     monkeypatch.setattr(Bm25Search, "search", no_bm25)
     monkeypatch.setattr(Bm25Search, "current", no_bm25)
+    settings.retrieval = "dense"
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name, text in MAIN["corpus"].items():
