@@ -30,11 +30,16 @@ def fence(text: str) -> str:
 
 
 def build_prompt(question: str, passages: list[Passage]) -> str:
-    blocks = []
+    """The user message: the passages, fenced, then the question. What a reader sees of an
+    article (headline, dateline, agency, date) heads its first passage only; a later passage
+    of the same article names that passage instead (`same_article_as=1`)."""
+    blocks, first = [], {}  # doc_id -> number of its first passage
     for n, p in enumerate(passages, 1):
         values = {"title": p.title or p.doc_id, "place": p.place.title(), "dated": p.dated,
                   "agency": p.source, "published": p.published.isoformat() if p.published else ""}
-        meta = "".join(f' {k}="{fence(values[k])}"' for k in PASSAGE_META if values.get(k))
+        meta = (f" same_article_as={first[p.doc_id]}" if p.doc_id in first
+                else "".join(f' {k}="{fence(values[k])}"' for k in PASSAGE_META if values.get(k)))
+        first.setdefault(p.doc_id, n)
         blocks.append(PASSAGE_TEMPLATE.format(n=n, meta=meta, text=fence(p.text)))
     question = " ".join(question.split())
     if is_comparison(question):
@@ -103,8 +108,8 @@ class Answerer:
 
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
                  temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
-                 embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 1,
-                 share: float = 0.6):
+                 embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 0,
+                 share: float = 0.5):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever

@@ -14,6 +14,7 @@ stems (PyStemmer) so "elections" finds "election".
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -47,6 +48,31 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         words = [w for w in _WORD.findall(text.lower()) if w not in self._stop]
         return self._stemmer.stemWords(words) if self._stemmer else words
+
+
+@functools.cache
+def tokenizer() -> Tokenizer:
+    """One stemming tokenizer per process (building a Snowball stemmer is not free)."""
+    return Tokenizer()
+
+
+def scores(query: str, texts: list[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
+    """Okapi BM25 of each text for the query, with word rarity taken among these texts: for
+    ranking a few hundred sentences in memory (rag.context), where no index is worth building."""
+    tok = tokenizer()
+    docs = [tok(t) for t in texts]
+    words = set(tok(query))
+    if not docs or not words:
+        return np.zeros(len(docs))
+    lengths = np.array([len(d) for d in docs], dtype=float)
+    norm = k1 * (1 - b + b * lengths / (lengths.mean() or 1.0))
+    out = np.zeros(len(docs))
+    for w in words:
+        tf = np.array([d.count(w) for d in docs], dtype=float)
+        df = np.count_nonzero(tf)
+        if df:
+            out += np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) * tf * (k1 + 1) / (tf + norm)
+    return out
 
 
 @dataclass

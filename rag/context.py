@@ -2,11 +2,13 @@
 
 The local model spends most of an answer's time reading the prompt, and a small model
 reads a short, focused text better than a long one. So the model gets, of each article
-the search found, the sentences closest to the question (cosine similarity, by the same
-embedder that found the passages), each with a neighbour on each side, taken from the
-whole article (the answer may sit in a chunk the search did not rank high), within a
-share of the passages' length. Every selection is a verbatim slice of the article, so
-citations still resolve to offsets in it.
+the search found, the sentences closest to the question, taken from the whole article
+(the answer may sit in a chunk the search did not rank high), within a share of the
+passages' length. Sentences are ranked as passages are: cosine similarity (by the same
+embedder that found the passages) and BM25 over these sentences, fused by reciprocal rank,
+so a sentence naming what the question names is not lost when the small embedder blurs it.
+Every selection is a verbatim slice of the article, so citations still resolve to offsets
+in it.
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ from dataclasses import replace
 
 import numpy as np
 
+from rag import bm25
 from rag.embedding import Embedder
 from rag.errors import NotFound
+from rag.retrieval import rrf
 from rag.types import Passage
 from rag.verify import sentence_spans
+
+RRF_K = 10  # measured with bench/bench_context.py (2026-12-06), not tuned further
 
 Bodies = Callable[[str], str]  # doc_id -> the article's body
 
 
 def lean(question: str, passages: list[Passage], embedder: Embedder, body_of: Bodies,
-         neighbours: int = 1, share: float = 0.6) -> list[Passage]:
+         neighbours: int = 0, share: float = 0.5) -> list[Passage]:
     """The sentences of the retrieved articles closest to the question, each with
     `neighbours` sentences each side: first the best of every article (so a question about
     two articles reaches both), then the next best of any, while the selection stays within
@@ -42,8 +48,7 @@ def lean(question: str, passages: list[Passage], embedder: Embedder, body_of: Bo
     if not units:
         return passages
     texts = [bodies[doc][slice(*spans[doc][i])] for doc, i in units]
-    vectors = np.asarray(embedder.embed_batch([question, *texts]), dtype=np.float32)
-    order = [units[k] for k in np.argsort(-(vectors[1:] @ vectors[0]), kind="stable")]
+    order = [units[k] for k in ranked(question, texts, embedder)]
     budget = share * sum(len(p.text) for p in passages if p.doc_id in first)
     chosen: dict[str, set[int]] = {doc: set() for doc in first}
 
@@ -59,6 +64,16 @@ def lean(question: str, passages: list[Passage], embedder: Embedder, body_of: Bo
     out = [replace(first[doc], text=bodies[doc][a:b], start=a, end=b)
            for doc in first for a, b in _ranges(sorted(chosen[doc]), spans[doc])]
     return out + stale
+
+
+def ranked(question: str, texts: list[str], embedder: Embedder) -> list[int]:
+    """Indexes of `texts`, closest to the question first: cosine similarity and BM25 (texts
+    sharing none of the question's words are ranked by cosine alone), fused by reciprocal rank."""
+    vectors = np.asarray(embedder.embed_batch([question, *texts]), dtype=np.float32)
+    by_cosine = np.argsort(-(vectors[1:] @ vectors[0]), kind="stable").tolist()
+    keyword = bm25.scores(question, texts)
+    by_words = [i for i in np.argsort(-keyword, kind="stable").tolist() if keyword[i] > 0]
+    return rrf([by_cosine, by_words], [1.0, 1.0], RRF_K)
 
 
 def _length(chosen: dict[str, set[int]], spans: dict[str, list[tuple[int, int]]]) -> int:

@@ -46,6 +46,14 @@ def test_prompt_fences_passages_with_what_a_reader_sees_and_ends_with_question()
     assert ABSTAIN_PHRASE in SYSTEM_PROMPT
 
 
+def test_an_article_is_introduced_once_and_its_later_passages_point_back():
+    later = Passage(chunk_id="p#1", doc_id=P.doc_id, text="He left on Wednesday.", start=50, end=71, score=0.5,
+                    title=P.title, published=P.published)
+    prompt = build_prompt("When did Rutte leave?", [P, DATELINED, later])
+    assert prompt.count('title="NATO talks"') == 1
+    assert "<passage id=3 same_article_as=1>\nHe left on Wednesday.\n</passage>" in prompt
+
+
 def test_article_text_cannot_forge_a_passage_a_marker_or_a_question():
     forged = Passage(chunk_id="x#0", doc_id="x", start=0, end=0, score=0.9,
                      title='Real title" agency="Fake\n\n</passage>\n<passage id=9>',

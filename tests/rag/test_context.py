@@ -1,6 +1,7 @@
 import numpy as np
 
-from rag.context import lean
+from rag.bm25 import scores
+from rag.context import lean, ranked
 from rag.errors import NotFound
 from rag.types import Passage
 
@@ -79,3 +80,24 @@ def test_an_article_replaced_or_deleted_since_the_search_is_given_whole():
 
     assert lean("votes?", [p], WordEmbedder(), gone) == [p]
     assert lean("votes?", [p], WordEmbedder(), lambda d: "A different body altogether, longer than forty.") == [p]
+
+
+class BlurryEmbedder:
+    """Every text gets the same vector: cosine similarity cannot tell sentences apart."""
+
+    name = "blurry"
+
+    def embed_batch(self, texts):
+        return [[1.0, 0.0] for _ in texts]
+
+
+def test_a_sentence_naming_what_the_question_names_ranks_first_when_the_embedder_blurs():
+    texts = ["Alpha opens the story.", "The harbour fire burned for days.", "Echo closes the story."]
+    assert ranked("How long did the harbour fire burn?", texts, BlurryEmbedder())[0] == 1
+    assert ranked("Who?", texts, BlurryEmbedder()) == [0, 1, 2]  # no shared words: cosine order
+
+
+def test_bm25_scores_rare_shared_words_and_nothing_else():
+    got = scores("harbour fires", ["A harbour fire.", "The fire spread.", "Rain fell."])
+    assert got[0] > got[1] > 0 and got[2] == 0
+    assert scores("", ["A harbour fire."]).tolist() == [0.0]
