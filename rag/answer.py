@@ -6,8 +6,9 @@ import time
 from collections.abc import Callable
 
 from rag import instructions, relevance
-from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render
-from rag.compare import COMPARE_HINT, Choice, choice, choice_sentence, computed_sentence, is_comparison, verdict
+from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
+from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, choice, choice_sentence, computed_sentence,
+                          is_comparison, option_questions, verdict)
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
 from rag.errors import InvalidInput
@@ -57,14 +58,15 @@ def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
     return abstention("off_question", [Withheld(c, reason) for c in claims] + parsed.withheld)
 
 
-def with_computation(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
+def with_computation(question: str, parsed: ParsedAnswer, owner: Owner | None = None) -> ParsedAnswer:
     """A comparison answer gains the difference of its two cited figures, computed here; an
-    "A or B?" answer whose figures settle it names the winner with both figures, and keeps
-    only the sentences that do not name the other option (the answer is the winner)."""
+    "A or B?" answer whose figures settle it names the winner with both figures (first),
+    and keeps only the sentences that do not name the other option (the answer is the
+    winner). `owner` tells which option a figure is about when its sentence does not say."""
     if parsed.abstained:
         return parsed
     options = choice(question)
-    chosen = choice_sentence(options, parsed.sentences) if options else None
+    chosen = choice_sentence(options, parsed.sentences, owner) if options else None
     cited = {i for s in parsed.sentences for i in s.citations}
     if chosen is not None and cited <= set(chosen[0].citations):
         sentence, rendered, loser = chosen
@@ -100,6 +102,12 @@ def without_verdicts(options: Choice, parsed: ParsedAnswer) -> ParsedAnswer:
     return keeping(parsed, kept)
 
 
+def settled(parsed: ParsedAnswer) -> bool:
+    """Whether an "A or B?" answer names the winner from its figures (with_computation puts
+    that sentence first)."""
+    return bool(parsed.sentences) and parsed.sentences[0].kind == "computed"
+
+
 class Answerer:
     """Answers from the top passages; declines without asking the model when the best
     passage scores below `min_evidence` (a cosine similarity: nothing relevant was found).
@@ -132,21 +140,19 @@ class Answerer:
         k = top_k or self.top_k
         passages = diverse(self.retriever.retrieve(question, k * CANDIDATES, filters), k)
         t_retrieved = time.perf_counter()
-        raw, t_first = "", None
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
         if enough and self.embedder is not None and self.body_of is not None:
             passages = lean(question, passages, self.embedder, self.body_of, self.neighbours, self.share)
         t_selected = time.perf_counter()
-        if enough:
-            for piece in self.llm.stream(messages(build_prompt(question, passages)),
-                                         max_tokens=self.max_tokens, temperature=self.temperature):
-                t_first = t_first or time.perf_counter()
-                raw += piece
-                if on_token:
-                    on_token(piece)
+        raw, t_first = self._generate(question, passages, on_token) if enough else ("", None)
         t_done = time.perf_counter()
         parsed = (with_computation(question, on_question(question, parse_answer(raw, passages, question))) if enough
                   else abstention("no_evidence"))
+        options = choice(question) if enough else None
+        if options and not settled(parsed):
+            t_asked = time.perf_counter()
+            parsed = self._by_option(question, options, passages, parsed)
+            t_done += time.perf_counter() - t_asked  # the model's time, not the checks'
         t_verified = time.perf_counter()
         t_first = t_first or t_done
         ms = lambda a, b: round((b - a) * 1000)  # noqa: E731
@@ -158,3 +164,39 @@ class Answerer:
                         "prompt": ms(t_selected, t_first), "generate": ms(t_selected, t_done),
                         "verify": ms(t_done, t_verified), "total": ms(t0, t_verified)},
             passages=passages, withheld=parsed.withheld, abstain_reason=parsed.abstain_reason)
+
+    def _generate(self, question: str, passages: list[Passage], on_token: OnToken | None = None,
+                  after: str | None = None) -> tuple[str, float | None]:
+        """The model's reply to the question over the passages, and when its first piece came;
+        `after`: the question this one follows up over the same passages."""
+        raw, t_first = "", None
+        earlier = messages(build_prompt(after, passages)) if after else None
+        for piece in self.llm.stream(messages(build_prompt(question, passages)), max_tokens=self.max_tokens,
+                                     temperature=self.temperature, after=earlier):
+            t_first = t_first or time.perf_counter()
+            raw += piece
+            if on_token:
+                on_token(piece)
+        return raw, t_first
+
+    def _by_option(self, question: str, options: Choice, passages: list[Passage],
+                   parsed: ParsedAnswer) -> ParsedAnswer:
+        """An "A or B?" answer that did not settle it: ask for each option's figure on its own
+        (same passages, so the model reads only the new question), and answer from both
+        replies when their figures settle it. A figure from the reply about option A is A's
+        when its sentence names A or, naming neither, cites a passage that names A."""
+        replies = {option: self._generate(q, passages, after=question)[0]
+                   for option, q in zip(options.options, option_questions(options))}
+        both = on_question(question, parse_answer(" ".join(replies.values()), passages, question))
+        asked = {text: option for option, reply in replies.items() for text, _ in split_sentences(reply, len(passages))}
+        cited = {c.id: f"{c.title}\n{c.quote}" for c in both.citations}
+
+        def owner(q: Quantity) -> str | None:
+            named = [o for o in options.options if options.names(o, q.said)]
+            if named:
+                return named[0] if len(named) == 1 else None
+            option = asked.get(q.said)
+            return option if option and options.names(option, cited.get(q.citation, "")) else None
+
+        by_option = with_computation(question, both, owner)
+        return by_option if settled(by_option) else parsed

@@ -6,12 +6,15 @@ quotes the figures instead of computing; `computed_sentence` takes the verified
 sentences and, when they hold exactly two comparable figures from different
 citations, states the difference ("£14m [1] is £4.5m more than £9.5m [2] (computed by Byline)").
 `choice_sentence` answers an "A or B?" question ("Whose profit rose more: WPP or
-Barclays?") the same way, naming only the option whose figure wins.
+Barclays?") the same way, naming only the option whose figure wins. When the model's
+answer does not give a figure for each option, `option_questions` asks for them one at a
+time (rag.answer sends both to the model with the same passages).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.types import Sentence
@@ -30,7 +33,8 @@ _SCALE = {"m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1
 _QUANTITY = re.compile(
     r"(?<![\w.$])(?P<cur>(?:A|AU|C|HK|NZ|S|US)?\$|[£€¥])?\s?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s?"
     r"(?P<unit>%|per ?cent|percent|bn|billion|mn|million|m|k|thousand|tn|trillion)?(?!\w)"
-    r"(?:\s?(?P<word>euros?|pounds?|dollars?|yen|yuan|rupees?|roubles?)\b)?", re.I)
+    r"(?:\s?(?P<word>euros?|pounds?|dollars?|yen|yuan|rupees?|roubles?)\b)?"
+    r"(?:[\s-](?P<span>years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b)?", re.I)
 _CURRENCY_WORDS = {"euro": "€", "pound": "£", "dollar": "$", "yen": "¥", "yuan": "yuan", "rupee": "rupee",
                    "rouble": "rouble"}
 
@@ -44,9 +48,10 @@ class Quantity:
     citation: int
     unit: str = ""  # "m", "bn", "%", ... as written (lower case)
     said: str = ""  # the sentence it is from
+    span: str = ""  # a length of time it counts ("year" for "8 years"), or ""
 
     def comparable(self, other: Quantity) -> bool:
-        return self.currency == other.currency and self.percent == other.percent
+        return self.currency == other.currency and self.percent == other.percent and self.span == other.span
 
 
 def is_comparison(question: str) -> bool:
@@ -66,8 +71,9 @@ def quantities(sentence: Sentence) -> list[Quantity]:
         value *= _SCALE.get(unit, 1.0)
         word = (m.group("word") or "").lower().rstrip("s")
         currency = (m.group("cur") or "").upper() or _CURRENCY_WORDS.get(word, "")
+        span = (m.group("span") or "").lower().rstrip("s")
         out.append(Quantity(value, currency, percent, m.group(0).strip(), sentence.citations[0], unit,
-                            sentence.text))
+                            sentence.text, span))
     return out
 
 
@@ -80,6 +86,12 @@ def _format(value: float, like: Quantity) -> str:
 
 def _trim(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _difference(big: Quantity, small: Quantity) -> str:
+    points = " percentage points" if big.percent else ""
+    span = f" {big.span}s" if big.span and big.value - small.value != 1 else f" {big.span}" if big.span else ""
+    return f"{_format(big.value - small.value, big)}{points or span}"
 
 
 def figures(sentences: list[Sentence]) -> tuple[Quantity, Quantity] | None:
@@ -103,8 +115,7 @@ def computed_sentence(sentences: list[Sentence]) -> tuple[Sentence, str] | None:
     if big.value == small.value:
         how = "is the same as"
     else:
-        points = " percentage points" if big.percent else ""
-        how = f"is {_format(big.value - small.value, big)}{points} more than"
+        how = f"is {_difference(big, small)} more than"
     note = " (computed by Byline)."
     text = f"{big.text} {how} {small.text}{note}"
     rendered = f"{big.text} [{big.citation}] {how} {small.text} [{small.citation}]{note}"
@@ -123,6 +134,7 @@ _KEY = re.compile(r"(?<![\w'\u2019-])[A-Z][\w-]*")
 class Choice:
     options: tuple[str, str]
     wants_larger: bool
+    stem: str = ""  # the question before its options ("Who is older")
 
     def keys(self, option: str) -> set[str]:
         """The option's names ("Sony's PlayStation Portable" -> sony, playstation, portable)."""
@@ -145,7 +157,7 @@ def choice(question: str) -> Choice | None:
         return None
     stem, options = m.group("stem"), (m.group("a").strip(), m.group("b").strip())
     larger, smaller = bool(_MORE.search(stem)), bool(_LESS.search(stem))
-    c = Choice(options, larger)
+    c = Choice(options, larger, stem.strip())
     if larger == smaller or not all(c.keys(o) for o in options) or c.keys(options[0]) & c.keys(options[1]):
         return None
     return c
@@ -160,20 +172,33 @@ def verdict(c: Choice, sentence: str, quotes: list[str]) -> bool:
     return said and not stated
 
 
-def choice_sentence(c: Choice, sentences: list[Sentence]) -> tuple[Sentence, str, str] | None:
+Owner = Callable[[Quantity], "str | None"]
+
+
+def choice_sentence(c: Choice, sentences: list[Sentence], owner: Owner | None = None) -> tuple[Sentence, str, str] | None:
     """When the verified sentences give one comparable figure for each option of the
     question: the answer sentence naming the winning option with both cited figures, its
-    rendered text, and the losing option (None when the figures do not settle it)."""
+    rendered text, and the losing option (None when the figures do not settle it). A
+    figure's option is the one its sentence names, or what `owner` says."""
     pair = figures(sentences)
     if pair is None:
         return None
     big, small = pair
-    owners = (c.option_of(big.said), c.option_of(small.said))
+    owner = owner or (lambda q: c.option_of(q.said))
+    owners = (owner(big), owner(small))
     if None in owners or owners[0] == owners[1] or big.value == small.value:
         return None
     (win, w), (lose, l) = ((owners[0], big), (owners[1], small)) if c.wants_larger else ((owners[1], small), (owners[0], big))
-    note = " (computed by Byline)."
+    more_or_less = "more" if c.wants_larger else "less"
+    note = f": {_difference(big, small)} {more_or_less} (computed by Byline)."
     name = win.split(",")[0]
     text = f"{name}: {w.text}, against {l.text}{note}"
     rendered = f"{name}: {w.text} [{w.citation}], against {l.text} [{l.citation}]{note}"
     return Sentence(text, [w.citation, l.citation], True, kind="computed"), rendered, lose
+
+
+def option_questions(c: Choice) -> list[str]:
+    """One question per option, asking for that option's figure alone, so that each figure
+    is stated and cited and the comparison is left to `choice_sentence`."""
+    return [f"{c.stem}? Answer for {option} alone: state its figure in one sentence, with the number "
+            f"of its passage." for option in c.options]

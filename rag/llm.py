@@ -22,8 +22,11 @@ from rag.errors import BackendBusy, BackendTimeout, BackendUnavailable, BylineEr
 class LLM(Protocol):
     model: str
 
-    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
-        """Yield the reply to chat `messages` ({role, content}) piece by piece as it is generated."""
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float,
+               after: list[dict] | None = None) -> Iterator[str]:
+        """Yield the reply to chat `messages` ({role, content}) piece by piece as it is generated.
+        `after`: the messages of the call this one follows up (the same passages, another
+        question); a backend may reuse what it evaluated of them."""
         ...
 
 
@@ -42,7 +45,9 @@ class LlamaCppLLM:
     Every prompt is evaluated the same way in every process, so one question gets one
     answer: the stable prefix (all messages but the last) is evaluated on its own, once,
     and each question's tail is always evaluated from the end of that prefix, never from
-    a longer prefix left over from the previous question."""
+    a longer prefix left over from the previous question. A follow-up (`after`) is
+    evaluated from where it parts from the prompt it follows, as that prompt's own
+    evaluation left it (re-evaluated the same way if another question came between)."""
 
     def __init__(self, model_path: Path, *, model: str, n_ctx: int = 2048, threads: int | None = None,
                  seed: int = 0):
@@ -53,6 +58,8 @@ class LlamaCppLLM:
         self._llama = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads or os.cpu_count(),
                             n_batch=512, seed=seed, verbose=False)
         self._lock = threading.Lock()
+        self._origin: list[int] = []  # the last question's prompt, whose evaluation is in the context
+        self._intact = 0  # how many of its first tokens are still as that evaluation left them
 
     def tokenize(self, text: str) -> list[int]:
         return self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
@@ -60,19 +67,40 @@ class LlamaCppLLM:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenize(text))
 
-    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float,
+               after: list[dict] | None = None) -> Iterator[str]:
         with self._lock:
             prefix = self.tokenize(chatml(messages[:-1]))
             tokens = prefix + self.tokenize(chatml(messages[-1:]) + REPLY_START)
             if len(tokens) + max_tokens > self.n_ctx:
                 raise ContextOverflow(f"prompt of {len(tokens)} tokens plus {max_tokens} answer tokens "
                                       f"exceeds the model context of {self.n_ctx}; ask with a smaller top_k")
-            self._keep_only(prefix)
+            follow_up = after is not None and after[:-1] == messages[:-1]
+            if follow_up:
+                self._continue(prefix, prefix + self.tokenize(chatml(after[-1:]) + REPLY_START), tokens)
+            else:
+                self._keep_only(prefix)
+                self._origin, self._intact = [], 0
             for part in self._llama.create_completion(prompt=tokens, max_tokens=max_tokens,
                                                       temperature=temperature, stop=STOP, stream=True):
+                if not follow_up and not self._origin:  # the prompt is evaluated once a part comes
+                    self._origin, self._intact = tokens, len(tokens)
                 text = part["choices"][0]["text"]
                 if text:
                     yield text
+
+    def _continue(self, prefix: list[int], earlier: list[int], tokens: list[int]) -> None:
+        """Leave evaluated the part of `tokens` they share with the `earlier` prompt, exactly
+        as the earlier prompt's own evaluation left it: kept if nothing else has written over
+        it since, or else evaluated again the same way (from the end of `prefix`)."""
+        shared = next((i for i, (a, b) in enumerate(zip(earlier, tokens)) if a != b), min(len(earlier), len(tokens)))
+        shared = min(shared, len(tokens) - 1)
+        if self._origin != earlier or self._intact < shared:
+            self._keep_only(prefix)
+            self._llama.eval(earlier[len(prefix):])
+            self._origin, self._intact = earlier, len(earlier)
+        self._llama.n_tokens = shared
+        self._intact = shared  # the follow-up writes from here on
 
     def _keep_only(self, prefix: list[int]) -> None:
         """Leave exactly `prefix` evaluated in the context, evaluating it now if it is not."""
@@ -99,7 +127,10 @@ class OpenAICompatibleLLM:
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "unused",
                                      timeout=timeout_s, max_retries=max_retries)
 
-    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Iterator[str]:
+    def stream(self, messages: list[dict], *, max_tokens: int, temperature: float,
+               after: list[dict] | None = None) -> Iterator[str]:
+        """`after` is not sent: servers that cache prompts (vLLM, llama.cpp's) find the shared
+        part themselves."""
         openai = self._openai
         try:
             # `with`: a reader that stops early (a cancelled answer) closes the connection, which

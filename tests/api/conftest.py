@@ -39,7 +39,7 @@ class ScriptedLLM:
         self.calls = 0
         self.words_sent = 0
 
-    def stream(self, messages, *, max_tokens, temperature):
+    def stream(self, messages, *, max_tokens, temperature, after=None):
         self.calls += 1
         passage = messages[-1]["content"].split("<passage id=1", 1)[1].split("\n", 2)[1]
         sentence = re.split(r"(?<=[.!?])[\"'\u2019\u201d]*\s", passage, maxsplit=1)[0]

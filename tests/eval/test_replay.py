@@ -9,7 +9,7 @@ class CountingLLM:
     def __init__(self, reply="Brussels [1].", fail=False):
         self.calls, self.reply, self.fail = 0, reply, fail
 
-    def stream(self, messages, *, max_tokens, temperature):
+    def stream(self, messages, *, max_tokens, temperature, after=None):
         self.calls += 1
         yield from (self.reply[:4], self.reply[4:])
         if self.fail:
@@ -33,6 +33,13 @@ def test_another_prompt_or_limit_goes_to_the_model(tmp_path):
     reply(llm, messages=[{"role": "user", "content": "When?"}])
     reply(llm, max_tokens=50)
     assert llm.inner.calls == 3 and llm.recorded == 3 and llm.replayed == 0
+
+
+def test_a_follow_up_is_another_prompt(tmp_path):
+    llm = ReplayLLM(CountingLLM(), tmp_path)
+    reply(llm)
+    follow_up = "".join(llm.stream(MESSAGES, max_tokens=200, temperature=0.0, after=[{"role": "user", "content": "X"}]))
+    assert follow_up == "Brussels [1]." and llm.inner.calls == 2 and llm.recorded == 2
 
 
 def test_an_unfinished_reply_is_not_recorded(tmp_path):

@@ -18,14 +18,16 @@ DATELINED = Passage(chunk_id="b#0", doc_id="b.txt", text="BRUSSELS, December 3. 
 
 
 class ScriptedLLM:
+    """Replies with `reply`, or with the next of `replies` on each call."""
     model = "scripted"
 
-    def __init__(self, reply):
-        self.reply, self.calls = reply, []
+    def __init__(self, reply="", replies=()):
+        self.reply, self.replies, self.calls, self.afters = reply, list(replies), [], []
 
-    def stream(self, messages, *, max_tokens, temperature):
+    def stream(self, messages, *, max_tokens, temperature, after=None):
         self.calls.append(messages)
-        yield from re.findall(r"\S+\s*", self.reply)
+        self.afters.append(after)
+        yield from re.findall(r"\S+\s*", self.replies.pop(0) if self.replies else self.reply)
 
 
 class FixedRetriever:
@@ -138,7 +140,7 @@ def test_an_either_or_answer_names_the_winner_only():
     said = [Sentence("The PlayStation Portable costs $250.", [1], True), Sentence("The DS costs $150.", [2], True)]
     parsed = with_computation(q, ParsedAnswer("The PlayStation Portable costs $250 [1]. The DS costs $150 [2].",
                                               False, said, [], [], None))
-    assert parsed.answer == "Nintendo's DS: $150 [2], against $250 [1] (computed by Byline). The DS costs $150 [2]."
+    assert parsed.answer == "Nintendo's DS: $150 [2], against $250 [1]: $100 less (computed by Byline). The DS costs $150 [2]."
     assert [s.kind for s in parsed.sentences] == ["computed", "claim"]
 
 
@@ -182,3 +184,60 @@ def test_a_withheld_verdict_takes_its_citation_with_it():
     assert parsed.answer == "Bo Lund died in Oslo at 81 [1]."
     assert [(c.id, c.doc_id) for c in parsed.citations] == [(1, "2.txt")]
     assert [s.citations for s in parsed.sentences] == [[1]]
+
+
+VALE = Passage(chunk_id="v#0", doc_id="v.txt", text="The painter Ann Vale died at home aged 88.", start=0, end=41,
+               score=0.8, title="Ann Vale dies")
+LUND = Passage(chunk_id="l#0", doc_id="l.txt", text="The poet Bo Lund has died in Oslo at 81.", start=0, end=40,
+               score=0.7, title="Bo Lund dies")
+OLDER = "Who was older when he died: the painter Ann Vale or the poet Bo Lund?"
+
+
+def test_an_either_or_answer_without_both_figures_asks_for_each_option():
+    llm = ScriptedLLM(replies=["The painter Ann Vale died at home [1].", "Ann Vale died aged 88 [1].",
+                               "Bo Lund died at 81 [2]."])
+    streamed = []
+    a = Answerer(FixedRetriever([VALE, LUND]), llm, top_k=2).run(OLDER, on_token=streamed.append)
+    assert len(llm.calls) == 3 and "".join(streamed) == "The painter Ann Vale died at home [1]."
+    asked = [m[-1]["content"].rsplit("Question: ", 1)[1] for m in llm.calls]
+    assert asked[1].startswith("Who was older when he died? Answer for the painter Ann Vale alone")
+    assert a.answer.startswith("the painter Ann Vale: 88 [1], against 81 [2]: 7 more (computed by Byline).")
+    assert all(m[-1]["content"].split("Question:")[0] == llm.calls[0][-1]["content"].split("Question:")[0]
+               for m in llm.calls)  # the same passages
+    assert llm.afters == [None, llm.calls[0], llm.calls[0]]  # follow-ups of the first prompt
+
+
+def test_option_replies_that_do_not_settle_it_leave_the_first_answer():
+    llm = ScriptedLLM(replies=["The painter Ann Vale died at home [1].", "Ann Vale died at home [1].",
+                               ABSTAIN_PHRASE])
+    a = Answerer(FixedRetriever([VALE, LUND]), llm, top_k=2).run(OLDER)
+    assert len(llm.calls) == 3 and a.answer == "The painter Ann Vale died at home [1]."
+
+
+def test_a_settled_either_or_answer_asks_nothing_more():
+    llm = ScriptedLLM(replies=["Ann Vale died aged 88 [1]. Bo Lund died at 81 [2]."])
+    a = Answerer(FixedRetriever([VALE, LUND]), llm, top_k=2).run(OLDER)
+    assert len(llm.calls) == 1 and "(computed by Byline)" in a.answer
+
+
+WPP = Passage(chunk_id="w#0", doc_id="w.txt", text="Pre-tax profits rose 15% to £546m.", start=0, end=34, score=0.8,
+              title="WPP profits up")
+BARCLAYS = Passage(chunk_id="c#0", doc_id="c.txt", text="Barclays' pre-tax profits rose by 20% to £4.6bn.", start=0,
+                   end=48, score=0.7, title="Barclays profit")
+WHOSE = "Whose annual pre-tax profit rose by the larger percentage: advertising group WPP or Barclays bank?"
+
+
+def test_a_figure_from_the_reply_about_an_option_is_that_options_when_its_passage_names_it():
+    llm = ScriptedLLM(replies=[ABSTAIN_PHRASE, "Pre-tax profits rose 15% to £546m [1].",
+                               "Barclays' pre-tax profits rose by 20% [2]."])
+    a = Answerer(FixedRetriever([WPP, BARCLAYS]), llm, top_k=2).run(WHOSE)
+    assert a.answer.startswith("Barclays bank: 20% [2], against 15% [1]: 5 percentage points more (computed by Byline).")
+
+
+def test_a_figure_whose_passage_does_not_name_the_option_asked_about_settles_nothing():
+    other = Passage(chunk_id="o#0", doc_id="o.txt", text="Pre-tax profits rose 15% to £546m.", start=0, end=34,
+                    score=0.8, title="Profits up")
+    llm = ScriptedLLM(replies=[ABSTAIN_PHRASE, "Pre-tax profits rose 15% to £546m [1].",
+                               "Barclays' pre-tax profits rose by 20% [2]."])
+    a = Answerer(FixedRetriever([other, BARCLAYS]), llm, top_k=2).run(WHOSE)
+    assert a.abstained and len(llm.calls) == 3

@@ -156,7 +156,7 @@ def test_no_note_until_an_article_is_undated(data_dir, capsys, tmp_path):
 class RefusingLLM:
     model = "refusing"
 
-    def stream(self, messages, *, max_tokens, temperature):
+    def stream(self, messages, *, max_tokens, temperature, after=None):
         yield ABSTAIN_PHRASE
 
 

@@ -1,4 +1,4 @@
-from rag.compare import choice, choice_sentence, computed_sentence, is_comparison, quantities
+from rag.compare import choice, choice_sentence, computed_sentence, is_comparison, option_questions, quantities
 from rag.types import Sentence
 
 
@@ -51,11 +51,11 @@ def test_an_either_or_question_names_the_option_whose_figure_wins():
     q = "Whose annual pre-tax profit rose by the larger percentage: advertising group WPP or Barclays bank?"
     wpp, barclays = claim("WPP's annual pre-tax profit rose by 15%.", 1), claim("Barclays' profit rose 20%.", 2)
     sentence, rendered, loser = choice_sentence(choice(q), [wpp, barclays])
-    assert rendered == "Barclays bank: 20% [2], against 15% [1] (computed by Byline)."
+    assert rendered == "Barclays bank: 20% [2], against 15% [1]: 5 percentage points more (computed by Byline)."
     assert loser == "advertising group WPP" and sentence.citations == [2, 1] and sentence.kind == "computed"
     younger = "Who is younger: Oscars host Chris Rock or Daniel Day-Lewis, who was to get a Berlin award?"
     ages = [claim("Chris Rock, 40, will host the Oscars.", 1), claim("Daniel Day-Lewis, 47, gets the award.", 2)]
-    assert choice_sentence(choice(younger), ages)[1] == "Oscars host Chris Rock: 40 [1], against 47 [2] (computed by Byline)."
+    assert choice_sentence(choice(younger), ages)[1] == "Oscars host Chris Rock: 40 [1], against 47 [2]: 7 less (computed by Byline)."
 
 
 def test_no_winner_without_one_direction_or_one_figure_per_option():
@@ -64,3 +64,17 @@ def test_no_winner_without_one_direction_or_one_figure_per_option():
     q = "Which was bigger: the WPP profit or the Barclays profit?"
     assert choice_sentence(choice(q), [claim("WPP and Barclays rose 15%.", 1), claim("Profits rose 20%.", 2)]) is None
     assert choice_sentence(choice(q), [claim("WPP rose 15%.", 1), claim("Barclays made £4.6bn.", 2)]) is None
+
+
+def test_lengths_of_time_are_compared_only_in_the_same_unit():
+    _, rendered = computed_sentence([claim("Collins was banned for 8 years.", 1), claim("White got 2 years.", 2)])
+    assert rendered == "8 years [1] is 6 years more than 2 years [2] (computed by Byline)."
+    assert computed_sentence([claim("Collins was banned for 8 years.", 1), claim("White got 4 months.", 2)]) is None
+    assert computed_sentence([claim("Collins was banned for 8 years.", 1), claim("White paid 4.", 2)]) is None
+
+
+def test_each_option_gets_its_own_question():
+    c = choice("Who was older when he died: the painter Ann Vale or the poet Bo Lund?")
+    asked = option_questions(c)
+    assert len(asked) == 2 and asked[0].startswith("Who was older when he died? Answer for the painter Ann Vale alone")
+    assert "the poet Bo Lund alone" in asked[1] and all(choice(q) is None for q in asked)

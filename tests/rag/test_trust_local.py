@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import Answerer
+from rag.answer import Answerer, build_prompt
 from rag.corpus import article_from_json
-from rag.prompts import FEW_SHOT
+from rag.prompts import FEW_SHOT, messages
+from rag.types import Passage
 from rag.verify import content_words
 from tests.conftest import SEEDS
 
@@ -86,3 +87,23 @@ def test_one_question_one_answer_whatever_came_before(parts, local_llm):
     parts.answerer.run("Where was the 2023 NATO summit held?")
     again = parts.answerer.run(question)
     assert again.answer == first.answer and again.withheld == first.withheld
+
+
+def test_a_follow_up_gets_one_reply_whatever_came_between(local_llm):
+    """A follow-up over the same passages (rag.answer asks one per option of an "A or B?"
+    question) starts from what the model evaluated of the first prompt; its reply is the
+    same whether that evaluation was still there or had to be redone."""
+    texts = ["Ann Vale, the painter, died at her home in Kelso on Monday aged 88.",
+             "The poet Bo Lund has died in Oslo at the age of 81, his publisher said."]
+    passages = [Passage(chunk_id=f"{i}#0", doc_id=f"{i}.txt", text=t, start=0, end=len(t), score=0.8)
+                for i, t in enumerate(texts)]
+    ask = lambda q, after=None: "".join(local_llm.stream(  # noqa: E731
+        messages(build_prompt(q, passages)), max_tokens=40, temperature=0.0,
+        after=messages(build_prompt(after, passages)) if after else None))
+    question = "Who was older when they died: Ann Vale or Bo Lund?"
+    vale, lund = "How old was Ann Vale when she died?", "How old was Bo Lund when he died?"
+    ask(question)
+    first = ask(vale, after=question), ask(lund, after=question)
+    ask("Where did Ann Vale die?")  # another question in between
+    again = ask(lund, after=question), ask(vale, after=question)
+    assert first == again[::-1] and "88" in first[0] and "81" in first[1], first
