@@ -83,9 +83,12 @@ class HybridRetriever(DenseRetriever):
         return [known.get(c) or fetched[c] for c in order if c in known or c in fetched]
 
 
-def diverse(passages: list[Passage], k: int, per_article: int = 2) -> list[Passage]:
+def diverse(passages: list[Passage], k: int, per_article: int | None = None) -> list[Passage]:
     """The best k passages, at most `per_article` from one article while others are left
-    (so a question about two articles reaches both); in rank order."""
+    (so a question about two articles reaches both); in rank order. By default one slot is
+    kept for another article (k - 1 per article): a question about one article reads most
+    of it, with one passage of the next-best article rather than half the prompt."""
+    per_article = per_article or max(1, k - 1)
     first = [p for i, p in enumerate(passages)
              if sum(1 for q in passages[:i] if q.doc_id == p.doc_id) < per_article][:k]
     rest = [p for p in passages if p not in first][: k - len(first)]
