@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from rag.answer import build_prompt
+from rag.compare import choice, option_questions
 from rag.components import Components
 from rag.prompts import messages
 from rag.settings import Settings
@@ -29,11 +30,10 @@ def main() -> None:
     c = Components(Settings(data_dir=Path(tempfile.mkdtemp(prefix="bench-follow-up-"))))
     settings, llm = c.settings, c.llm
     c.ingester.run([settings.seeds_dir])
-    question = "Who spoke first at the meeting: Rutte or Zelensky?"
+    question = "Who has more bilateral security agreements with Ukraine: the G7 countries or NATO?"
     passages = c.retriever.retrieve(question, settings.top_k)
     first = messages(build_prompt(question, passages))
-    follow = messages(build_prompt("Who spoke first at the meeting? Answer for Rutte alone: state its figure in one "
-                                   "sentence, with the number of its passage.", passages))
+    follow = messages(build_prompt(option_questions(choice(question))[0], passages))
 
     def timed(msgs, after=None) -> float:
         t = time.perf_counter()
@@ -45,7 +45,8 @@ def main() -> None:
         rows["first question"].append(timed(first))
         rows["follow-up (after)"].append(timed(follow, after=first))
         rows["follow-up from scratch"].append(timed(follow))
-    print(f"prompt tokens: first {llm.count_tokens(first[-1]['content'])}, follow-up {llm.count_tokens(follow[-1]['content'])}")
+    sizes = [llm.count_tokens(m[-1]["content"]) for m in (first, follow)]
+    print(f"prompt tokens: first {sizes[0]}, follow-up {sizes[1]}")
     for name, secs in rows.items():
         print(f"{name:<24} median {statistics.median(secs):6.2f} s   runs {' '.join(f'{s:.2f}' for s in secs)}")
 

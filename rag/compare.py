@@ -89,9 +89,14 @@ def _trim(x: float) -> str:
 
 
 def _difference(big: Quantity, small: Quantity) -> str:
-    points = " percentage points" if big.percent else ""
-    span = f" {big.span}s" if big.span and big.value - small.value != 1 else f" {big.span}" if big.span else ""
-    return f"{_format(big.value - small.value, big)}{points or span}"
+    gap = big.value - small.value
+    if big.percent:
+        unit = " percentage points"
+    elif big.span:
+        unit = f" {big.span}" if gap == 1 else f" {big.span}s"
+    else:
+        unit = ""
+    return f"{_format(gap, big)}{unit}"
 
 
 def figures(sentences: list[Sentence]) -> tuple[Quantity, Quantity] | None:
@@ -175,7 +180,8 @@ def verdict(c: Choice, sentence: str, quotes: list[str]) -> bool:
 Owner = Callable[[Quantity], "str | None"]
 
 
-def choice_sentence(c: Choice, sentences: list[Sentence], owner: Owner | None = None) -> tuple[Sentence, str, str] | None:
+def choice_sentence(c: Choice, sentences: list[Sentence],
+                    owner: Owner | None = None) -> tuple[Sentence, str, str] | None:
     """When the verified sentences give one comparable figure for each option of the
     question: the answer sentence naming the winning option with both cited figures, its
     rendered text, and the losing option (None when the figures do not settle it). A

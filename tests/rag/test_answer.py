@@ -231,7 +231,8 @@ def test_a_figure_from_the_reply_about_an_option_is_that_options_when_its_passag
     llm = ScriptedLLM(replies=[ABSTAIN_PHRASE, "Pre-tax profits rose 15% to £546m [1].",
                                "Barclays' pre-tax profits rose by 20% [2]."])
     a = Answerer(FixedRetriever([WPP, BARCLAYS]), llm, top_k=2).run(WHOSE)
-    assert a.answer.startswith("Barclays bank: 20% [2], against 15% [1]: 5 percentage points more (computed by Byline).")
+    assert a.answer.startswith("Barclays bank: 20% [2], against 15% [1]: "
+                               "5 percentage points more (computed by Byline).")
 
 
 def test_a_figure_whose_passage_does_not_name_the_option_asked_about_settles_nothing():
