@@ -144,14 +144,15 @@ class Answerer:
         if enough and self.embedder is not None and self.body_of is not None:
             passages = lean(question, passages, self.embedder, self.body_of, self.neighbours, self.share)
         t_selected = time.perf_counter()
-        raw, t_first = self._generate(question, passages, on_token) if enough else ("", None)
+        prompt = messages(build_prompt(question, passages))
+        raw, t_first = self._generate(prompt, on_token) if enough else ("", None)
         t_done = time.perf_counter()
         parsed = (with_computation(question, on_question(question, parse_answer(raw, passages, question))) if enough
                   else abstention("no_evidence"))
         options = choice(question) if enough else None
         if options and not settled(parsed):
             t_asked = time.perf_counter()
-            parsed = self._by_option(question, options, passages, parsed)
+            parsed = self._by_option(question, options, passages, prompt, parsed)
             t_done += time.perf_counter() - t_asked  # the model's time, not the checks'
         t_verified = time.perf_counter()
         t_first = t_first or t_done
@@ -165,36 +166,33 @@ class Answerer:
                         "verify": ms(t_done, t_verified), "total": ms(t0, t_verified)},
             passages=passages, withheld=parsed.withheld, abstain_reason=parsed.abstain_reason)
 
-    def _generate(self, question: str, passages: list[Passage], on_token: OnToken | None = None,
-                  after: str | None = None) -> tuple[str, float | None]:
-        """The model's reply to the question over the passages, and when its first piece came;
-        `after`: the question this one follows up over the same passages."""
+    def _generate(self, prompt: list[dict], on_token: OnToken | None = None,
+                  after: list[dict] | None = None) -> tuple[str, float | None]:
+        """The model's reply to the prompt's messages, and when its first piece came; `after`:
+        the prompt this one follows up (the same passages, another question)."""
         raw, t_first = "", None
-        earlier = messages(build_prompt(after, passages)) if after else None
-        for piece in self.llm.stream(messages(build_prompt(question, passages)), max_tokens=self.max_tokens,
-                                     temperature=self.temperature, after=earlier):
+        for piece in self.llm.stream(prompt, max_tokens=self.max_tokens, temperature=self.temperature, after=after):
             t_first = t_first or time.perf_counter()
             raw += piece
             if on_token:
                 on_token(piece)
         return raw, t_first
 
-    def _by_option(self, question: str, options: Choice, passages: list[Passage],
+    def _by_option(self, question: str, options: Choice, passages: list[Passage], prompt: list[dict],
                    parsed: ParsedAnswer) -> ParsedAnswer:
         """An "A or B?" answer that did not settle it: ask for each option's figure on its own
         (same passages, so the model reads only the new question), and answer from both
         replies when their figures settle it. A figure from the reply about option A is A's
         when its sentence names A or, naming neither, cites a passage that names A."""
-        replies = {option: self._generate(q, passages, after=question)[0]
+        replies = {option: self._generate(messages(build_prompt(q, passages)), after=prompt)[0]
                    for option, q in zip(options.options, option_questions(options))}
         both = on_question(question, parse_answer(" ".join(replies.values()), passages, question))
         asked = {text: option for option, reply in replies.items() for text, _ in split_sentences(reply, len(passages))}
         cited = {c.id: f"{c.title}\n{c.quote}" for c in both.citations}
 
         def owner(q: Quantity) -> str | None:
-            named = [o for o in options.options if options.names(o, q.said)]
-            if named:
-                return named[0] if len(named) == 1 else None
+            if any(options.names(o, q.said) for o in options.options):
+                return options.option_of(q.said)  # None when it names both
             option = asked.get(q.said)
             return option if option and options.names(option, cited.get(q.citation, "")) else None
 
