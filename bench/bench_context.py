@@ -29,11 +29,10 @@ from llama_cpp import Llama
 from eval.corpora import DEFAULT_SHARED, default_corpus, eval_settings
 from eval.gold import load_gold
 from eval.matching import mentions_any
-from rag.answer import CANDIDATES, build_prompt
+from rag.answer import build_prompt, select
 from rag.components import Components
 from rag.context import lean
 from rag.model_files import ensure_gguf
-from rag.retrieval import diverse
 from rag.settings import Settings
 
 
@@ -52,7 +51,7 @@ def main() -> None:
         body_of = lambda doc_id: c.store.get(doc_id).body  # noqa: E731
         rows: dict[str, dict[str, list]] = {}
         for item in items:
-            whole = diverse(c.retriever.retrieve(item.question, settings.top_k * CANDIDATES), settings.top_k)
+            whole = select(c.retriever, item.question, settings.top_k, margin=settings.article_margin)
             variants = {"whole": (whole, 0.0)}
             for n, share in ((0, 0.5), (0, 0.6), (1, 0.5), (1, 0.6)):
                 t = time.perf_counter()

@@ -19,17 +19,15 @@ from pathlib import Path
 from eval.cli import corpus_components
 from eval.corpora import DEFAULT_SHARED, default_corpus
 from eval.gold import load_gold
-from rag.answer import CANDIDATES
+from rag.answer import select
 from rag.components import Components
-from rag.retrieval import diverse
 from rag.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def evidence(c: Components, question: str) -> float:
-    k = c.settings.top_k
-    return max(p.score for p in diverse(c.retriever.retrieve(question, k * CANDIDATES), k))
+    return max(p.score for p in select(c.retriever, question, c.settings.top_k, margin=c.settings.article_margin))
 
 
 def main() -> None:

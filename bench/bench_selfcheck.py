@@ -25,11 +25,10 @@ import numpy as np
 from eval.cli import corpus_components
 from eval.corpora import DEFAULT_SHARED, default_corpus
 from eval.gold import load_gold
-from rag.answer import CANDIDATES, build_prompt
+from rag.answer import build_prompt, select
 from rag.components import Components
 from rag.llm import REPLY_START, chatml
 from rag.prompts import messages
-from rag.retrieval import diverse
 from rag.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,7 +61,7 @@ def main() -> None:
             if not verdict or verdict["abstained"]:
                 continue
             k = settings.top_k
-            passages = diverse(c.retriever.retrieve(item.question, k * CANDIDATES), k)
+            passages = select(c.retriever, item.question, k, margin=settings.article_margin)
             chat = messages(build_prompt(item.question, passages))
             raw = "".join(llm.stream(chat, max_tokens=settings.max_answer_tokens, temperature=0.0))
             chat += [{"role": "assistant", "content": raw.strip()},

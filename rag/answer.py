@@ -48,6 +48,15 @@ def build_prompt(question: str, passages: list[Passage]) -> str:
     return USER_TEMPLATE.format(passages="\n\n".join(blocks), question=question)
 
 
+def select(retriever: Retriever, question: str, k: int, filters: Filters | None = None,
+           margin: float | None = None) -> list[Passage]:
+    """The k passages the model reads, of k * CANDIDATES retrieved (rag.retrieval.diverse). An
+    "A or B?" or comparison question is about two articles however they score, so it always
+    keeps a slot for a second one; another question only when one comes within `margin`."""
+    two_sided = bool(choice(question)) or is_comparison(question)
+    return diverse(retriever.retrieve(question, k * CANDIDATES, filters), k, margin=None if two_sided else margin)
+
+
 def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
     """An answer whose verified sentences do not give what the question asks for (an
     amount, a date) is an abstention; its sentences are withheld with the reason."""
@@ -117,7 +126,7 @@ class Answerer:
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
                  temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
                  embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 0,
-                 share: float = 0.5):
+                 share: float = 0.5, article_margin: float | None = None):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -131,6 +140,7 @@ class Answerer:
         self.body_of = body_of
         self.neighbours = neighbours
         self.share = share
+        self.article_margin = article_margin
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None) -> Answer:
@@ -138,7 +148,7 @@ class Answerer:
             raise InvalidInput("the question is empty")
         t0 = time.perf_counter()
         k = top_k or self.top_k
-        passages = diverse(self.retriever.retrieve(question, k * CANDIDATES, filters), k)
+        passages = select(self.retriever, question, k, filters, self.article_margin)
         t_retrieved = time.perf_counter()
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
         if enough and self.embedder is not None and self.body_of is not None:

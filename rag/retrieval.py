@@ -83,16 +83,29 @@ class HybridRetriever(DenseRetriever):
         return [known.get(c) or fetched[c] for c in order if c in known or c in fetched]
 
 
-def diverse(passages: list[Passage], k: int, per_article: int | None = None) -> list[Passage]:
+def diverse(passages: list[Passage], k: int, per_article: int | None = None,
+            margin: float | None = None) -> list[Passage]:
     """The best k passages, at most `per_article` from one article while others are left
     (so a question about two articles reaches both); in rank order. By default one slot is
     kept for another article (k - 1 per article): a question about one article reads most
-    of it, with one passage of the next-best article rather than half the prompt."""
-    per_article = per_article or max(1, k - 1)
+    of it, with one passage of the next-best article rather than half the prompt.
+
+    With a `margin`, that slot is kept only when another article comes within `margin` of
+    the best one (each article scored by its best passage's cosine similarity); an article
+    that stands out alone fills every slot it can, as if the store held nothing else."""
+    per_article, ranked = per_article or max(1, k - 1), passages
+    if margin is not None and passages:
+        best: dict[str, float] = {}
+        for p in passages:
+            best[p.doc_id] = max(best.get(p.doc_id, p.score), p.score)
+        top = max(best, key=best.__getitem__)
+        if all(best[top] - score > margin for doc, score in best.items() if doc != top):
+            per_article = k
+            passages = sorted(passages, key=lambda p: p.doc_id != top)  # stable: rank order within each
     first = [p for i, p in enumerate(passages)
              if sum(1 for q in passages[:i] if q.doc_id == p.doc_id) < per_article][:k]
     rest = [p for p in passages if p not in first][: k - len(first)]
-    return sorted(first + rest, key=passages.index)
+    return sorted(first + rest, key=ranked.index)
 
 
 def search_results(query: str, passages: list[Passage]) -> dict:

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     # (README: "Hybrid retrieval"); "dense" builds and reads no BM25 index; "bm25" (keyword
     # only) is for measurement.
     retrieval: Literal["dense", "hybrid", "bm25"] = "hybrid"
+    # one of the top_k slots is kept for a second article only when one comes within this
+    # cosine similarity of the best article (rag.retrieval.diverse); otherwise the best article
+    # fills them all. "A or B?" and comparison questions always keep it. 0.15: the second
+    # article of every multi-article gold item but one comparison came within 0.14 (README:
+    # "Passages per article"); 2 keeps the slot always
+    article_margin: float = Field(0.15, ge=0.0, le=2.0)
     fusion_depth: int = Field(50, ge=1, le=1000)
     rrf_k: float = Field(20.0, gt=0)
     bm25_weight: float = Field(0.5, ge=0)

@@ -242,3 +242,15 @@ def test_a_figure_whose_passage_does_not_name_the_option_asked_about_settles_not
                                "Barclays' pre-tax profits rose by 20% [2]."])
     a = Answerer(FixedRetriever([other, BARCLAYS]), llm, top_k=2).run(WHOSE)
     assert a.abstained and len(llm.calls) == 3
+
+
+def test_an_either_or_question_keeps_a_slot_for_the_second_article_however_it_scores():
+    vale = [Passage(chunk_id=f"v#{n}", doc_id="v.txt", text=f"Ann Vale painted {n}.", start=0, end=17,
+                    score=0.9 - n / 100, title="Ann Vale dies") for n in range(3)]
+    lund = Passage(chunk_id="l#0", doc_id="l.txt", text=LUND.text, start=0, end=40, score=0.5, title=LUND.title)
+    retriever = FixedRetriever([*vale, lund])
+    llm = ScriptedLLM(replies=["Ann Vale died aged 88 [1]. Bo Lund died at 81 [2]."])
+    two = Answerer(retriever, llm, top_k=3, article_margin=0.15).run(OLDER)
+    one = Answerer(retriever, ScriptedLLM(ABSTAIN_PHRASE), top_k=3, article_margin=0.15).run("What did Ann Vale paint?")
+    assert [p.doc_id for p in two.passages] == ["v.txt", "v.txt", "l.txt"]
+    assert [p.doc_id for p in one.passages] == ["v.txt", "v.txt", "v.txt"]

@@ -25,6 +25,24 @@ def test_diverse_fills_from_one_article_when_it_is_all_there_is():
     assert [x.chunk_id for x in diverse(ranked, 4)] == ["a#0", "a#1", "a#2", "a#3"]
 
 
+def scored(doc, n, score):
+    return Passage(chunk_id=f"{doc}#{n}", doc_id=doc, text="t", start=0, end=1, score=score)
+
+
+def test_an_article_that_stands_out_by_the_margin_fills_every_slot():
+    ranked = [scored("a", 0, 0.80), scored("a", 1, 0.75), scored("b", 2, 0.60), scored("a", 3, 0.55),
+              scored("a", 4, 0.50)]
+    assert [x.chunk_id for x in diverse(ranked, 4, margin=0.15)] == ["a#0", "a#1", "a#3", "a#4"]
+    assert [x.chunk_id for x in diverse(ranked, 4, margin=0.25)] == ["a#0", "a#1", "b#2", "a#3"]
+    assert [x.chunk_id for x in diverse(ranked, 4)] == ["a#0", "a#1", "b#2", "a#3"]  # no margin: slot kept
+
+
+def test_a_standout_article_with_too_few_passages_leaves_the_rest_to_others_in_rank_order():
+    ranked = [scored("a", 0, 0.80), scored("c", 1, 0.50), scored("b", 2, 0.60), scored("a", 3, 0.55)]
+    assert [x.chunk_id for x in diverse(ranked, 4, margin=0.15)] == ["a#0", "c#1", "b#2", "a#3"]
+    assert [x.chunk_id for x in diverse(ranked, 3, margin=0.15)] == ["a#0", "c#1", "a#3"]
+
+
 # ---- fusion ------------------------------------------------------------------------------
 
 def test_rrf_rewards_agreement_and_weights_each_ranking():
