@@ -14,7 +14,7 @@ from rag.embedding import Embedder
 from rag.errors import InvalidInput
 from rag.llm import LLM
 from rag.prompts import PASSAGE_META, PASSAGE_TEMPLATE, USER_TEMPLATE, messages
-from rag.retrieval import Retriever, diverse
+from rag.retrieval import Retriever, distinct, diverse
 from rag.types import Answer, Filters, Passage, Withheld
 
 OnToken = Callable[[str], None]
@@ -50,11 +50,13 @@ def build_prompt(question: str, passages: list[Passage]) -> str:
 
 def select(retriever: Retriever, question: str, k: int, filters: Filters | None = None,
            margin: float | None = None) -> list[Passage]:
-    """The k passages the model reads, of k * CANDIDATES retrieved (rag.retrieval.diverse). An
-    "A or B?" or comparison question is about two articles however they score, so it always
-    keeps a slot for a second one; another question only when one comes within `margin`."""
+    """The k passages the model reads, of k * CANDIDATES retrieved: each text once, then
+    diverse (rag.retrieval). An "A or B?" or comparison question is about two articles
+    however they score, so it always keeps a slot for a second one; another question only
+    when one comes within `margin`."""
     two_sided = bool(choice(question)) or is_comparison(question)
-    return diverse(retriever.retrieve(question, k * CANDIDATES, filters), k, margin=None if two_sided else margin)
+    candidates = distinct(retriever.retrieve(question, k * CANDIDATES, filters))
+    return diverse(candidates, k, margin=None if two_sided else margin)
 
 
 def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:

@@ -1,8 +1,11 @@
-"""Question -> passages: dense top-k from the store (the default), or dense and BM25 top-k
-fused (BYLINE_RETRIEVAL=hybrid); with optional filters."""
+"""Question -> passages: dense and BM25 top-k fused (BYLINE_RETRIEVAL=hybrid, the default),
+or dense top-k from the store alone; with optional filters. Then the passages the model
+reads: each text once (`distinct`), and more than one article when others come close
+(`diverse`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
@@ -12,6 +15,8 @@ from rag.embedding import Embedder, embed_one
 from rag.errors import InvalidInput
 from rag.store import ChromaStore
 from rag.types import Filters, Passage
+
+_WORDS = re.compile(r"\w+")
 
 
 class Retriever(Protocol):
@@ -81,6 +86,21 @@ class HybridRetriever(DenseRetriever):
         known = {p.chunk_id: p for p in dense}
         fetched = {p.chunk_id: p for p in self.store.passages([c for c in order if c not in known], vector)}
         return [known.get(c) or fetched[c] for c in order if c in known or c in fetched]
+
+
+def distinct(passages: list[Passage]) -> list[Passage]:
+    """The passages in rank order, each text once: a passage whose words (case, punctuation
+    and spacing aside) are those of a higher-ranked one is dropped. A corpus may hold a story
+    twice (the BBC set holds dozens of repeated articles); reading it twice tells the model
+    nothing and costs a slot another article could use."""
+    seen: set[str] = set()
+    out = []
+    for p in passages:
+        words = " ".join(_WORDS.findall(p.text.lower()))
+        if words not in seen:
+            seen.add(words)
+            out.append(p)
+    return out
 
 
 def diverse(passages: list[Passage], k: int, per_article: int | None = None,

@@ -254,3 +254,12 @@ def test_an_either_or_question_keeps_a_slot_for_the_second_article_however_it_sc
     one = Answerer(retriever, ScriptedLLM(ABSTAIN_PHRASE), top_k=3, article_margin=0.15).run("What did Ann Vale paint?")
     assert [p.doc_id for p in two.passages] == ["v.txt", "v.txt", "l.txt"]
     assert [p.doc_id for p in one.passages] == ["v.txt", "v.txt", "v.txt"]
+
+
+def test_a_story_filed_twice_takes_one_slot_and_leaves_the_rest_to_other_articles():
+    vale = [Passage(chunk_id=f"{doc}#{n}", doc_id=doc, text=f"Ann Vale painted {n} murals.", start=0, end=24,
+                    score=0.9 - n / 100, title="Ann Vale dies") for doc in ("v.txt", "copy.txt") for n in range(2)]
+    lund = Passage(chunk_id="l#0", doc_id="l.txt", text=LUND.text, start=0, end=40, score=0.5, title=LUND.title)
+    llm = ScriptedLLM(replies=["Ann Vale died aged 88 [1]. Bo Lund died at 81 [3]."])
+    a = Answerer(FixedRetriever([*sorted(vale, key=lambda p: -p.score), lund]), llm, top_k=3).run(OLDER)
+    assert [p.chunk_id for p in a.passages] == ["v.txt#0", "v.txt#1", "l#0"]

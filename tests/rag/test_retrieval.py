@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.retrieval import diverse
+from rag.retrieval import distinct, diverse
 from rag.types import Filters, Passage
 from tests.conftest import SEEDS
 
@@ -41,6 +41,18 @@ def test_a_standout_article_with_too_few_passages_leaves_the_rest_to_others_in_r
     ranked = [scored("a", 0, 0.80), scored("c", 1, 0.50), scored("b", 2, 0.60), scored("a", 3, 0.55)]
     assert [x.chunk_id for x in diverse(ranked, 4, margin=0.15)] == ["a#0", "c#1", "b#2", "a#3"]
     assert [x.chunk_id for x in diverse(ranked, 3, margin=0.15)] == ["a#0", "c#1", "a#3"]
+
+
+def test_distinct_keeps_each_text_once_in_rank_order():
+    def said(doc, n, text):
+        return Passage(chunk_id=f"{doc}#{n}", doc_id=doc, text=text, start=0, end=len(text), score=1 - n / 10)
+
+    first = said("a", 0, "Rates rose to 5.5% on Tuesday.")
+    copy = said("b", 1, "rates rose to 5.5%  on Tuesday")  # the same story filed twice: same words
+    other = said("a", 2, "Rates rose to 5.25% on Tuesday.")
+    assert distinct([first, copy, other]) == [first, other]
+    assert distinct([copy, first]) == [copy]
+    assert distinct([]) == []
 
 
 # ---- fusion ------------------------------------------------------------------------------
