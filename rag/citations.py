@@ -78,7 +78,7 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
         for i in cited:
             numbering.setdefault(i, len(numbering) + 1)
             ids.append(numbering[i])
-            quotes.setdefault(i, []).append(best_span(sentence_text, passages[i].text))
+            quotes.setdefault(i, []).append(best_span(sentence_text, passages[i].text, question))
         sentences.append(Sentence(sentence_text, ids, True))
     if not any(s.kind == "claim" for s in sentences):
         return abstention("model" if refused else "unsupported", withheld)
@@ -157,13 +157,21 @@ def best_passage(sentence: str, passages: list[Passage], question: str = "") -> 
     return max(ok, key=lambda i: verify.local_support(sentence, [passages[i].text]), default=None)
 
 
-def best_span(sentence: str, passage_text: str) -> tuple[int, int]:
+def best_span(sentence: str, passage_text: str, question: str = "") -> tuple[int, int]:
     """Offsets (within the passage) of the passage sentence, or pair of sentences, that best
-    supports `sentence` (a pair only when it covers more of the sentence than one does)."""
+    supports `sentence`: the one that holds most of the figures and names it adds to the
+    question, so a reader finds them in the quote, then most of its words (a pair only when
+    it covers more of the sentence than one does)."""
     words = verify.content_words(sentence)
-    spans = [*verify.windows(passage_text, 1), *verify.windows(passage_text, verify.WINDOW)]
-    return max(spans, key=lambda sp: (len(words & verify.content_words(passage_text[sp[0]:sp[1]])),
-                                      sp[0] - sp[1]))
+    figures = verify.numbers(sentence) - verify.numbers(question)
+    names = [n for n in verify.names(sentence) if not verify.mentions(n, question)]
+
+    def score(span: tuple[int, int]) -> tuple[int, int, int]:
+        text = passage_text[span[0]:span[1]]
+        held = len(figures & verify.numbers(text)) + sum(verify.mentions(n, text) for n in names)
+        return held, len(words & verify.content_words(text)), span[0] - span[1]
+
+    return max([*verify.windows(passage_text, 1), *verify.windows(passage_text, verify.WINDOW)], key=score)
 
 
 def _citation(cid: int, p: Passage, spans: list[tuple[int, int]]) -> Citation:

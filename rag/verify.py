@@ -166,6 +166,11 @@ def _present(word: str, text_lower: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text_lower) is not None
 
 
+def mentions(name: str, text: str) -> bool:
+    """Whether the text names `name` as a whole word, case and apostrophes aside."""
+    return _present(_folded(name), _folded(text))
+
+
 @functools.cache
 def _example_words() -> frozenset[str]:
     """The worked examples' content words, computed once."""

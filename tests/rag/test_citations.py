@@ -137,3 +137,18 @@ def test_a_gap_sentence_copied_from_a_worked_example_is_withheld():
     own_words = parse_answer("He spoke in Brussels [1]. The articles do not say which brand sold best.", [P1],
                              "Where did Rutte speak, and which brand sold best?")
     assert own_words.answer == "He spoke in Brussels [1]. The articles do not say which brand sold best."
+
+
+
+def test_the_quote_is_the_span_with_the_names_and_figures_the_sentence_adds_to_the_question():
+    from rag.citations import best_span
+
+    text = ("The stage musical of Mary Poppins opened in the West End with the title role on a wire. "
+            "Critics were kind. Lead actress Laura Kelly, 28, soared over the audience.")
+    question = "Who plays the title role in the Mary Poppins stage musical?"
+    sentence = "Laura Kelly, 28, plays the title role in the stage musical of Mary Poppins."
+    start, end = best_span(sentence, text, question)
+    assert text[start:end] == "Lead actress Laura Kelly, 28, soared over the audience."
+    # with no question, every name of the sentence counts: the first passage sentence holds them
+    start, end = best_span("The stage musical of Mary Poppins opened in the West End.", text)
+    assert text[start:end].startswith("The stage musical of Mary Poppins opened")
