@@ -44,7 +44,7 @@ import numpy as np
 from eval.corpora import DEFAULT_SHARED, default_corpus, eval_settings
 from rag.answer import build_prompt, select
 from rag.components import Components
-from rag.llm import REPLY_START, chatml
+from rag.llm import REPLY_START, STOP, chatml
 from rag.model_files import ensure_gguf
 from rag.prompts import ABSTAIN_PHRASE, messages
 from rag.settings import Settings
@@ -68,7 +68,7 @@ class Scorer:
         self._cpp = llama_cpp
         self.llama = llama_cpp.Llama(model_path=str(ensure_gguf(settings.cache_dir)), n_ctx=settings.llm_context,
                                      n_batch=512, n_threads=settings.llm_threads, verbose=False)
-        self.stop = {t for s in ("<|im_end|>", "<|im_start|>", "<|endoftext|>") for t in self.tokenize(s)}
+        self.stop = {t for s in STOP for t in self.tokenize(s)}
         self.stop.add(self.llama.token_eos())
         self.abstain = self.tokenize(ABSTAIN_PHRASE)
 

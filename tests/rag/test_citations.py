@@ -139,7 +139,6 @@ def test_a_gap_sentence_copied_from_a_worked_example_is_withheld():
     assert own_words.answer == "He spoke in Brussels [1]. The articles do not say which brand sold best."
 
 
-
 def test_the_quote_is_the_span_with_the_names_and_figures_the_sentence_adds_to_the_question():
     from rag.citations import best_span
 
