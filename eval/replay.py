@@ -2,7 +2,9 @@
 parsing, scoring) is measured on the whole gold set in seconds instead of an hour.
 
 A reply is keyed by everything that determines it: the model's name, the chat messages,
-the answer-token limit, the temperature and the prompt it follows up, if any. The local
+the answer-token limit, the temperature, the prompt it follows up, if any, and, for the
+local model, the instruction sets llama.cpp was built for (another build's arithmetic
+changes some replies). The local
 model gives one prompt one reply (rag.llm evaluates every prompt the same way), so a
 replayed reply is the reply the model would give; a changed prompt (another passage,
 another prompt text) is a new key and goes to the model. Latency measured on replayed
@@ -32,6 +34,8 @@ class ReplayLLM:
     def _path(self, messages: list[dict], max_tokens: int, temperature: float,
               after: list[dict] | None = None) -> Path:
         shape = [self.model, messages, max_tokens, temperature] + ([after] if after else [])
+        build = getattr(self.inner, "build", "")  # a local backend's; a remote one's is unknown
+        shape += [{"build": build}] if build else []
         key = json.dumps(shape, sort_keys=True, ensure_ascii=False)
         return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
 

@@ -51,10 +51,13 @@ class LlamaCppLLM:
 
     def __init__(self, model_path: Path, *, model: str, n_ctx: int = 2048, threads: int | None = None,
                  seed: int = 0):
-        from llama_cpp import Llama
+        from llama_cpp import Llama, llama_print_system_info
 
         self.model = model
         self.n_ctx = n_ctx
+        # the instruction sets llama.cpp was built for: its arithmetic, and so a reply's last
+        # bits and sometimes its words, depend on them (eval.replay keys replies by it)
+        self.build = llama_print_system_info().decode().strip()
         self._llama = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads or os.cpu_count(),
                             n_batch=512, seed=seed, verbose=False)
         self._lock = threading.Lock()

@@ -35,6 +35,19 @@ def test_another_prompt_or_limit_goes_to_the_model(tmp_path):
     assert llm.inner.calls == 3 and llm.recorded == 3 and llm.replayed == 0
 
 
+def test_a_reply_of_another_llama_cpp_build_is_not_replayed(tmp_path):
+    def built(build, reply_text):
+        llm = CountingLLM(reply=reply_text)
+        llm.build = build
+        return llm
+
+    reply(ReplayLLM(built("AVX2 = 1", "Brussels [1]."), tmp_path))
+    same = built("AVX2 = 1", "something else")
+    assert reply(ReplayLLM(same, tmp_path)) == "Brussels [1]." and same.calls == 0
+    other = built("AVX2 = 1 | AVX512 = 1", "Vilnius [1].")
+    assert reply(ReplayLLM(other, tmp_path)) == "Vilnius [1]." and other.calls == 1
+
+
 def test_a_follow_up_is_another_prompt(tmp_path):
     llm = ReplayLLM(CountingLLM(), tmp_path)
     reply(llm)
