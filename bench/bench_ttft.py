@@ -34,13 +34,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench_core import pct  # this script's folder is on sys.path
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def child(gold: Path, n: int) -> None:
@@ -50,10 +46,10 @@ def child(gold: Path, n: int) -> None:
     from eval.cli import corpus_components
     from eval.corpora import DEFAULT_SHARED, default_corpus
     from eval.gold import load_gold
+    from rag.answer import build_prompt
     from rag.components import Components
     from rag.llm import chatml
     from rag.prompts import messages
-    from rag.answer import build_prompt
     from rag.settings import Settings
 
     base = Components(Settings())
@@ -62,8 +58,7 @@ def child(gold: Path, n: int) -> None:
     c.ingester.run(corpus)
     questions = [item.question for item in load_gold(gold)][: n + 1]
     c.answerer.run(questions[0])  # warm: the stable prefix is evaluated once per process
-    print(json.dumps({"llama_cpp": str(Path(llama_cpp.__file__).parent),
-                      "system": llama_cpp.llama_print_system_info().decode().strip()}), flush=True)
+    print(json.dumps({"llama_cpp": str(Path(llama_cpp.__file__).parent), "system": c.llm.build}), flush=True)
     for q in questions[1:]:
         a = c.answerer.run(q)
         tail = messages(build_prompt(q, a.passages))[-1:]

@@ -4,11 +4,10 @@ parsing, scoring) is measured on the whole gold set in seconds instead of an hou
 A reply is keyed by everything that determines it: the model's name, the chat messages,
 the answer-token limit, the temperature, the prompt it follows up, if any, and, for the
 local model, the instruction sets llama.cpp was built for (another build's arithmetic
-changes some replies). The local
-model gives one prompt one reply (rag.llm evaluates every prompt the same way), so a
-replayed reply is the reply the model would give; a changed prompt (another passage,
-another prompt text) is a new key and goes to the model. Latency measured on replayed
-items is not the model's: the report says so.
+changes some replies). The local model gives one prompt one reply (rag.llm evaluates
+every prompt the same way), so a replayed reply is the reply the model would give; a
+changed prompt (another passage, another prompt text) is a new key and goes to the model.
+Latency measured on replayed items is not the model's: the report says so.
 """
 
 from __future__ import annotations
