@@ -49,14 +49,11 @@ from rag.model_files import ensure_gguf
 from rag.prompts import ABSTAIN_PHRASE, messages
 from rag.settings import Settings
 
+from bench_signals import auc  # this script's folder is on sys.path
+
 SIGNALS = ("mean_lp", "min_lp", "first_lp", "fact_lp", "abstain_lp", "evidence")
 LOWER_IS_RIGHT = {"abstain_lp"}
 _FACT = re.compile(r"\d|^\s*[A-Z]")
-
-
-def auc(high: list[float], low: list[float]) -> float:
-    pairs = [(h > w) + 0.5 * (h == w) for h in high for w in low]
-    return sum(pairs) / len(pairs) if pairs else float("nan")
 
 
 class Scorer:

@@ -31,14 +31,11 @@ from rag.llm import REPLY_START, chatml
 from rag.prompts import messages
 from rag.settings import Settings
 
+from bench_signals import auc  # this script's folder is on sys.path
+
 REPO = Path(__file__).resolve().parents[1]
 CHECK = ("Question: {q}\nIs your answer stated in the passages, and does it answer exactly what the "
          "question asks? Reply yes or no.")
-
-
-def auc(right: list[float], wrong: list[float]) -> float:
-    pairs = [(r > w) + 0.5 * (r == w) for r in right for w in wrong]
-    return sum(pairs) / len(pairs) if pairs else float("nan")
 
 
 def main() -> None:

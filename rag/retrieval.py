@@ -5,7 +5,6 @@ reads: each text once (`distinct`), and more than one article when others come c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
@@ -15,8 +14,7 @@ from rag.embedding import Embedder, embed_one
 from rag.errors import InvalidInput
 from rag.store import ChromaStore
 from rag.types import Filters, Passage
-
-_WORDS = re.compile(r"\w+")
+from rag.verify import normalise
 
 
 class Retriever(Protocol):
@@ -96,7 +94,7 @@ def distinct(passages: list[Passage]) -> list[Passage]:
     seen: set[str] = set()
     out = []
     for p in passages:
-        words = " ".join(_WORDS.findall(p.text.lower()))
+        words = normalise(p.text)
         if words not in seen:
             seen.add(words)
             out.append(p)
