@@ -94,7 +94,8 @@ class AnswerOut(BaseModel):
                                      description="sentences left out of the answer because no cited passage states them")
     abstain_reason: str | None = Field(None, description='null when answered; else "model" (the model declined), '
                                        '"unsupported" (nothing it wrote was stated), "off_question" '
-                                       '(what it stated does not give the amount or date asked for) or '
+                                       '(what it stated does not give the amount or date asked for), "unstable" '
+                                       '(the model stated something else from the same passages in reverse order) or '
                                        '"no_evidence" (nothing relevant enough was retrieved)')
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from rag import instructions, relevance
+from rag import agreement, instructions, relevance
 from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
 from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, choice, choice_sentence, computed_sentence,
                           is_comparison, option_questions, verdict)
@@ -48,15 +48,19 @@ def build_prompt(question: str, passages: list[Passage]) -> str:
     return USER_TEMPLATE.format(passages="\n\n".join(blocks), question=question)
 
 
+def two_sided(question: str) -> bool:
+    """An "A or B?" or comparison question: about two things, usually in two articles."""
+    return bool(choice(question)) or is_comparison(question)
+
+
 def select(retriever: Retriever, question: str, k: int, filters: Filters | None = None,
            margin: float | None = None) -> list[Passage]:
     """The k passages the model reads, of k * CANDIDATES retrieved: each text once, then
     diverse (rag.retrieval). An "A or B?" or comparison question is about two articles
     however they score, so it always keeps a slot for a second one; another question only
     when one comes within `margin`."""
-    two_sided = bool(choice(question)) or is_comparison(question)
     candidates = distinct(retriever.retrieve(question, k * CANDIDATES, filters))
-    return diverse(candidates, k, margin=None if two_sided else margin)
+    return diverse(candidates, k, margin=None if two_sided(question) else margin)
 
 
 def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
@@ -123,12 +127,16 @@ class Answerer:
     """Answers from the top passages; declines without asking the model when the best
     passage scores below `min_evidence` (a cosine similarity: nothing relevant was found).
     Given an embedder and the articles' bodies, the model reads only the retrieved articles'
-    sentences closest to the question (rag.context.lean), not whole passages."""
+    sentences closest to the question (rag.context.lean), not whole passages. With
+    `check_order`, an answer is withheld when the model states something else from the same
+    passages in reverse order (rag.agreement); that second reply costs a second answer's time.
+    Not for two-sided questions: their answer has a figure from each side, and which side
+    the model names first moves with the order (rag.compare checks those figures)."""
 
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
                  temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
                  embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 0,
-                 share: float = 0.5, article_margin: float | None = None):
+                 share: float = 0.5, article_margin: float | None = None, check_order: bool = False):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -143,6 +151,7 @@ class Answerer:
         self.neighbours = neighbours
         self.share = share
         self.article_margin = article_margin
+        self.check_order = check_order
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None) -> Answer:
@@ -159,8 +168,10 @@ class Answerer:
         prompt = messages(build_prompt(question, passages))
         raw, t_first = self._generate(prompt, on_token) if enough else ("", None)
         t_done = time.perf_counter()
-        parsed = (with_computation(question, on_question(question, parse_answer(raw, passages, question))) if enough
-                  else abstention("no_evidence"))
+        parsed = on_question(question, parse_answer(raw, passages, question)) if enough else abstention("no_evidence")
+        if self.check_order and not parsed.abstained and len(passages) > 1 and not two_sided(question):
+            parsed = self._in_another_order(question, passages, parsed)
+        parsed = with_computation(question, parsed)
         options = choice(question) if enough else None
         if options and not settled(parsed):
             t_asked = time.perf_counter()
@@ -189,6 +200,17 @@ class Answerer:
             if on_token:
                 on_token(piece)
         return raw, t_first
+
+    def _in_another_order(self, question: str, passages: list[Passage], parsed: ParsedAnswer) -> ParsedAnswer:
+        """The answer, unless the model states something else from the same passages in
+        reverse order: then an abstention that withholds its claims (rag.agreement)."""
+        turned = passages[::-1]
+        again = on_question(question, parse_answer(self._generate(messages(build_prompt(question, turned)))[0],
+                                                   turned, question))
+        if not agreement.contradicts(agreement.said(parsed), agreement.said(again), question):
+            return parsed
+        claims = [Withheld(s.text, agreement.REASON) for s in parsed.sentences if s.kind == "claim"]
+        return abstention("unstable", claims + parsed.withheld)
 
     def _by_option(self, question: str, options: Choice, passages: list[Passage], prompt: list[dict],
                    parsed: ParsedAnswer) -> ParsedAnswer:

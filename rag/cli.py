@@ -159,7 +159,8 @@ def cmd_ask(args, c: Components) -> int:
 ABSTAIN_NOTES = {"no_evidence": "nothing in the articles is relevant enough to answer",
                  "unsupported": "nothing the model wrote is stated in the articles",
                  "model": "the model found no answer in the passages",
-                 "off_question": "what the articles state does not give what the question asks for"}
+                 "off_question": "what the articles state does not give what the question asks for",
+                 "unstable": "the model stated something else when it read the same passages in reverse order"}
 
 
 def render_answer(answer: Answer) -> str:

@@ -57,6 +57,17 @@ def llm() -> ScriptedLLM:
     return ScriptedLLM()
 
 
+# The scripted LLM echoes passage [1], so the same passages in reverse order give another
+# reply: these tests of HTTP mechanics run without the order check (rag.agreement), which
+# tests/rag/test_answer.py and the real-model tests cover.
+NO_ORDER_CHECK = {"check_order": False}
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", seeds_dir=SEEDS, **NO_ORDER_CHECK)
+
+
 @pytest.fixture
 def api_components(components, llm):
     """Real store and embedder, scripted LLM."""
@@ -106,7 +117,7 @@ def without_model(settings, embedder, error: Exception) -> Components:
 @contextmanager
 def seeded_client(data_dir, embedder, **overrides):
     """(TestClient, scripted LLM) over a fresh store holding the seed article."""
-    components = Components(Settings(data_dir=data_dir, seeds_dir=SEEDS, **overrides))
+    components = Components(Settings(data_dir=data_dir, seeds_dir=SEEDS, **(NO_ORDER_CHECK | overrides)))
     components.embedder, components.llm = embedder, ScriptedLLM()
     components.ingester.run([SEEDS])
     with TestClient(create_app(components.settings, components=components), base_url=LOCAL,

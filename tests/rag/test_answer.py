@@ -263,3 +263,39 @@ def test_a_story_filed_twice_takes_one_slot_and_leaves_the_rest_to_other_article
     llm = ScriptedLLM(replies=["Ann Vale died aged 88 [1]. Bo Lund died at 81 [3]."])
     a = Answerer(FixedRetriever([*sorted(vale, key=lambda p: -p.score), lund]), llm, top_k=3).run(OLDER)
     assert [p.chunk_id for p in a.passages] == ["v.txt#0", "v.txt#1", "l#0"]
+
+
+def test_an_answer_the_model_gives_again_from_the_passages_in_reverse_order_is_shown():
+    for again in ("Rutte spoke in Brussels [2].", ABSTAIN_PHRASE):  # an abstention contradicts nothing
+        llm = ScriptedLLM(replies=["He spoke in Brussels [1].", again])
+        answer = Answerer(FixedRetriever([P, DATELINED]), llm, check_order=True).run("Where did Rutte speak?")
+        assert not answer.abstained and answer.answer == "He spoke in Brussels [1]."
+        first, second = (m[-1]["content"] for m in llm.calls)
+        assert first.index("NATO talks") < first.index('title="Talks"')
+        assert second.index('title="Talks"') < second.index("NATO talks")  # the same passages, reversed
+
+
+def test_an_answer_contradicted_from_the_passages_in_reverse_order_is_withheld():
+    other = Passage(chunk_id="c#0", doc_id="c.txt", text="Rutte spoke in Vilnius on Monday.", start=0, end=33,
+                    score=0.7, title="Summit")
+    llm = ScriptedLLM(replies=["Rutte spoke on Tuesday [1].", "Rutte spoke on Monday [1]."])
+    answer = Answerer(FixedRetriever([P, other]), llm, check_order=True).run("When did Rutte speak?")
+    assert answer.abstained and answer.abstain_reason == "unstable" and answer.citations == []
+    assert [w.text for w in answer.withheld] == ["Rutte spoke on Tuesday."]
+    assert "reverse order" in answer.withheld[0].reason
+
+
+def test_the_order_is_not_checked_for_one_passage_an_abstention_or_when_off():
+    for passages, reply, check in (([P], "He spoke in Brussels [1].", True),
+                                   ([P, DATELINED], ABSTAIN_PHRASE, True),
+                                   ([P, DATELINED], "He spoke in Brussels [1].", False)):
+        llm = ScriptedLLM(reply)
+        Answerer(FixedRetriever(passages), llm, check_order=check).run("Where did Rutte speak?")
+        assert len(llm.calls) == 1
+
+
+def test_a_two_sided_question_is_not_checked_in_reverse_order():
+    llm = ScriptedLLM("Rutte spoke in Brussels [1].")
+    Answerer(FixedRetriever([P, DATELINED]), llm, check_order=True).run("Which was bigger: Brussels or Vilnius?")
+    prompts = [m[-1]["content"] for m in llm.calls]  # the answer, then one question per option
+    assert all(p.index("NATO talks") < p.index('title="Talks"') for p in prompts)

@@ -9,6 +9,8 @@ const ABSTAIN_REASONS = {
   model: 'The model found nothing in the retrieved passages that answers it.',
   unsupported: 'Nothing the model wrote could be checked against the articles, so none of it is shown.',
   no_evidence: 'No passage in the articles was relevant enough to answer from.',
+  off_question: 'What the articles state does not give what the question asks for.',
+  unstable: 'The model stated something else when it read the same passages in reverse order, so neither answer is shown.',
 };
 
 let limits = { question: null };
