@@ -76,12 +76,12 @@ class Settings(BaseSettings):
     # passages' length; off: whole passages. 0 and 0.5: bench/bench_context.py (2026-12-06)
     # kept the gold answer in the prompt as often as whole passages do (126 of 147 items)
     lean_context: bool = False
-    # withhold an answer when the model states something else from the same passages in
-    # reverse order (rag.agreement); costs a second reply per answer. Measured with
-    # bench/bench_agreement.py (README: "Asking twice")
-    check_order: bool = True
     context_neighbours: int = Field(0, ge=0, le=10)
     context_share: float = Field(0.5, ge=0.0, le=5.0)
+    # withhold an answer when the model states something else from the same passages in
+    # reverse order (rag.agreement); costs a second reply per answer. Measured with
+    # bench/bench_agreement.py (README: "An answer must survive a second reading")
+    check_order: bool = True
 
     # LLM
     llm_backend: Literal["local", "openai"] = "local"
