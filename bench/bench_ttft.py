@@ -1,7 +1,7 @@
 """Time to first token on the BBC store, warm model (not a test): prints numbers, asserts nothing.
 
     python bench/bench_ttft.py [--gold eval/gold/bbc.jsonl] [--questions 20] [--rounds 2]
-                               [--build NAME=DIR ...]
+                               [--build NAME=DIR ...] [--setting NAME=VAR=VALUE ...]
 
 Answers the first N questions of a gold file with the local model over the eval's own store
 for the gold file's corpus (the store `byline eval` uses; ingested first if it is not there).
@@ -18,6 +18,10 @@ The AVX2 build Byline used before 2026-12-07, for comparison:
         pip wheel --no-deps --no-cache-dir -w /tmp/avx2 llama-cpp-python==0.3.36
     unzip -q -d /tmp/avx2/pkg /tmp/avx2/llama_cpp_python-*.whl
     python bench/bench_ttft.py --build avx2=/tmp/avx2/pkg
+
+Each --setting NAME=VAR=VALUE runs the installed build with that environment variable set
+(a Byline setting), e.g. `--setting no-check=BYLINE_CHECK_ORDER=false` for answers without
+the order check (rag.agreement).
 
 Every build runs in its own process, the builds taking turns for --rounds rounds, so all
 of them meet the same machine load; the summary gives p50/p95 per build and each build's
@@ -68,8 +72,8 @@ def child(gold: Path, n: int) -> None:
                           "abstained": a.abstained}), flush=True)
 
 
-def run_build(name: str, path: str | None, gold: Path, n: int) -> list[dict]:
-    env = dict(os.environ)
+def run_build(name: str, path: str | None, gold: Path, n: int, setting: dict[str, str]) -> list[dict]:
+    env = dict(os.environ) | setting
     if path:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [path, env.get("PYTHONPATH")]))
     out = subprocess.run([sys.executable, __file__, "--child", "--gold", str(gold), "--questions", str(n)],
@@ -85,19 +89,21 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--build", action="append", default=[], metavar="NAME=DIR")
+    ap.add_argument("--setting", action="append", default=[], metavar="NAME=VAR=VALUE")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         return child(args.gold, args.questions)
-    builds: list[tuple[str, str | None]] = [("installed", None)]
-    builds += [tuple(b.split("=", 1)) for b in args.build]  # type: ignore[misc]
-    rows: dict[str, list[dict]] = {name: [] for name, _ in builds}
+    builds: list[tuple[str, str | None, dict[str, str]]] = [("installed", None, {})]
+    builds += [(name, path, {}) for name, path in (b.split("=", 1) for b in args.build)]
+    builds += [(name, None, {var: value}) for name, var, value in (s.split("=", 2) for s in args.setting)]
+    rows: dict[str, list[dict]] = {name: [] for name, _, _ in builds}
     for r in range(args.rounds):
         print(f"round {r + 1}", flush=True)
-        for name, path in builds:
-            rows[name] += run_build(name, path, args.gold, args.questions)
+        for name, path, setting in builds:
+            rows[name] += run_build(name, path, args.gold, args.questions, setting)
     first = None
-    for name, _ in builds:
+    for name, _, _ in builds:
         ttft = [row["ttft_ms"] / 1000 for row in rows[name]]
         total = [row["total_ms"] / 1000 for row in rows[name]]
         tokens = statistics.median(row["tail_tokens"] for row in rows[name])
