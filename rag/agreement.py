@@ -7,10 +7,12 @@ one it picks moves with the order. So Byline asks twice, the second time with th
 passages reversed, and withholds the first answer when the second states something else
 (bench/bench_agreement.py measures it).
 
-The second answer states something else when the two share no fact (a number or a name
-the question does not already hold) or, when one of them states no such fact, when they
-share few content words. A second answer that abstains contradicts nothing: the model
-also abstains on reordered passages that do answer (measured: 10 of 79 right answers).
+The second answer states something else when both state facts (numbers or names the
+question does not already hold) and share none, or, when neither states one, when they
+share few content words. A second answer that abstains contradicts nothing (the model also
+abstains on reordered passages that do answer: 10 of 79 right answers), nor does one that
+states no fact where the first does (it restates the question: "G7 countries announced
+the agreements in 2023" against "Vilnius").
 """
 
 from __future__ import annotations
@@ -42,12 +44,13 @@ def said(answer: ParsedAnswer | Answer) -> str | None:
 
 def contradicts(first: str, again: str | None, question: str) -> bool:
     """Whether the claims of a second answer (None: it abstained) state something other than
-    the first's: no common fact when both state facts, else few common content words. A
-    second answer that abstains contradicts nothing."""
+    the first's: both state facts and share none, or neither states one and they share few
+    content words. A second answer that abstains, or states no fact where the first does
+    (it restates the question), contradicts nothing."""
     if again is None:
         return False
     fa, fb = facts(first, question), facts(again, question)
-    if fa and fb:
-        return not fa & fb
+    if fa or fb:
+        return bool(fa and fb) and not fa & fb
     wa, wb = content_words(first), content_words(again)
     return len(wa & wb) < 0.5 * max(1, min(len(wa), len(wb)))

@@ -42,3 +42,8 @@ def test_answers_without_facts_are_compared_by_their_words():
     first = claims("Lord Callaghan died on the eve of his 93rd birthday [1].", q)
     assert not contradicts(first, claims("He died on the eve of his birthday [1].", q), q)
     assert contradicts(claims("He was prime minister [1].", q), claims("He died on the eve of his birthday [1].", q), q)
+
+
+def test_a_second_answer_that_only_restates_the_question_contradicts_nothing():
+    q = "In which city was the 2023 summit where the G7 announced security agreements?"
+    assert not contradicts("Vilnius.", "The G7 announced security agreements at the 2023 summit.", q)
