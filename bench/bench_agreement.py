@@ -7,20 +7,23 @@ REPORT.json is a `byline eval` report of the same gold files made with the order
 off (BYLINE_CHECK_ORDER=false): it gives each item's answer and verdict. Every item is
 answered again as `byline ask` does with the check off, except that the passages the
 model reads come in reverse order (same text, other numbers); rag.agreement says when the
-second contradicts the first.
+second contradicts the first, and when the first abstained, the second answer is judged
+against the gold item.
 
 An answer that is right should survive a reordering; one the model made up from a
 sentence that does not answer the question may not. Prints, per gold file, how often the
-two agree for right answers, wrong answers and answered unanswerable items, and what
-"abstain when the second contradicts the first" (the check) would do to accuracy, abstention recall and
-false abstention. `--perturb rotate` (the first passage moved last) measures another order.
+two agree for right answers, wrong answers and answered unanswerable items, and what the
+check (withhold what the second contradicts, give the second's answer when only it
+answers) would do to accuracy, abstention recall and false abstention. `--perturb rotate`
+(the first passage moved last) measures another order.
 
 Measured 2026-12-07 on the four gold files (185 items, the AVX-512 build, report of
-session 21): the check withholds 15 of 147 shown answers, 11 wrong and 4 right (README:
-"An answer must survive a second reading"). Counting a reversed reply that abstains as a
-contradiction withholds 14 right answers instead of 4, for 4 more wrong ones; asking a
-third time (rotate) before withholding keeps 3 of the 4 right ones but lets 4 more wrong
-ones through: no better, and slower (both measured without exempting two-sided questions).
+session 21): the check withholds 15 of 147 shown answers, 11 wrong and 4 right, and the
+second reading answers 7 questions the first declined, 5 right (README: "An answer must
+survive a second reading"). Counting a reversed reply that abstains as a contradiction
+withholds 14 right answers instead of 4, for 4 more wrong ones; asking a third time
+(rotate) before withholding keeps 3 of the 4 right ones but lets 4 more wrong ones
+through: no better, and slower (both measured without exempting two-sided questions).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import rag.answer
 from eval.cli import corpus_components
 from eval.corpora import DEFAULT_SHARED, default_corpus
 from eval.gold import load_gold
+from eval.metrics import is_correct
 from eval.replay import ReplayLLM
 from rag.agreement import contradicts, said
 from rag.answer import two_sided
@@ -94,7 +98,8 @@ def main() -> None:
             again = answerer.run(item.question)
             row = {"gold": gold.stem, "id": item.id, "type": item.type, "question": item.question,
                    "right": bool(first["correct"]), "abstained": first["abstained"],
-                   "first": claimed(first), "second": said(again)}
+                   "first": claimed(first), "second": said(again),
+                   "second_right": is_correct(item, again.answer, again.abstained)}
             row["agree"] = agreed(row)
             rows.append(row)
             print(f"{item.id:6} {item.type:12} {'right' if row['right'] else 'WRONG':5} "
@@ -113,6 +118,15 @@ def rescore(path: Path) -> None:
     table(rows)
 
 
+def checked(row: dict) -> tuple[bool, bool]:
+    """(abstained, right) with the check, as rag.answer.Answerer._read_again decides."""
+    if row["first"] is None and row["second"] is not None and not two_sided(row["question"]):
+        return False, row["second_right"]  # only the second reading answers
+    if row["agree"]:
+        return row["abstained"], row["right"]
+    return True, row["type"] == "unanswerable"
+
+
 def table(rows: list[dict]) -> None:
     print(f"\n{'gold':12} {'n':>4} {'acc':>6} {'gated':>6}   answered: right agree/all, wrong agree/all, "
           "unanswerable agree/all   absR now->gated   FA now->gated")
@@ -121,19 +135,15 @@ def table(rows: list[dict]) -> None:
         answered = [r for r in rs if not r["abstained"]]
         un = [r for r in rs if r["type"] == "unanswerable"]
         ans = [r for r in rs if r["type"] != "unanswerable"]
-        gated_right = lambda r: (r["right"] and r["agree"]) or (r["type"] == "unanswerable" and not r["agree"]) \
-            if not r["abstained"] else r["right"]  # noqa: E731
-        acc, gated = (sum(r["right"] for r in rs) / len(rs), sum(map(gated_right, rs)) / len(rs))
+        acc, gated = (sum(r["right"] for r in rs) / len(rs), sum(checked(r)[1] for r in rs) / len(rs))
         part = lambda xs: f"{sum(r['agree'] for r in xs)}/{len(xs)}"  # noqa: E731
         right_ans = [r for r in answered if r["right"] and r["type"] != "unanswerable"]
         wrong_ans = [r for r in answered if not r["right"] and r["type"] != "unanswerable"]
         un_ans = [r for r in answered if r["type"] == "unanswerable"]
-        absr = sum(r["abstained"] for r in un) / len(un) if un else float("nan")
-        absr_g = sum(r["abstained"] or not r["agree"] for r in un) / len(un) if un else float("nan")
-        fa = sum(r["abstained"] for r in ans) / len(ans) if ans else float("nan")
-        fa_g = sum(r["abstained"] or not r["agree"] for r in ans) / len(ans) if ans else float("nan")
+        rate = lambda xs, f: sum(map(f, xs)) / len(xs) if xs else float("nan")  # noqa: E731
+        now, then = (lambda r: r["abstained"]), (lambda r: checked(r)[0])
         print(f"{gold:12} {len(rs):4} {acc:6.3f} {gated:6.3f}   {part(right_ans):>7} {part(wrong_ans):>7} "
-              f"{part(un_ans):>7}   {absr:.3f}->{absr_g:.3f}   {fa:.3f}->{fa_g:.3f}")
+              f"{part(un_ans):>7}   {rate(un, now):.3f}->{rate(un, then):.3f}   {rate(ans, now):.3f}->{rate(ans, then):.3f}")
 
 
 if __name__ == "__main__":

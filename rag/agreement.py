@@ -4,8 +4,10 @@ A sentence that answers the question stays the answer wherever its passage sits 
 prompt. When the passages hold no answer, the small local model picks some related
 sentence instead ("Salman Rushdie" for the winner of a prize no article names), and which
 one it picks moves with the order. So Byline asks twice, the second time with the
-passages reversed, and withholds the first answer when the second states something else
-(bench/bench_agreement.py measures it).
+passages reversed, and withholds the first answer when the second states something else.
+The model also misses answers that are there, depending on the order, so when only the
+second reading answers, that answer is given (rag.answer.Answerer._read_again;
+bench/bench_agreement.py measures both).
 
 The second answer states something else when both state facts (numbers or names the
 question does not already hold) and share none, or, when neither states one, when they

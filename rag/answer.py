@@ -128,8 +128,10 @@ class Answerer:
     passage scores below `min_evidence` (a cosine similarity: nothing relevant was found).
     Given an embedder and the articles' bodies, the model reads only the retrieved articles'
     sentences closest to the question (rag.context.lean), not whole passages. With
-    `check_order`, an answer is withheld when the model states something else from the same
-    passages in reverse order (rag.agreement); that second reply costs a second answer's time.
+    `check_order`, the model reads the passages twice, the second time in reverse order: an
+    answer is withheld when the other reading states something else, and when only the
+    second reading answers, its answer is given (rag.agreement); the second reading costs a
+    second answer's time.
     Not for two-sided questions: their answer has a figure from each side, and which side
     the model names first moves with the order (rag.compare checks those figures)."""
 
@@ -169,8 +171,8 @@ class Answerer:
         raw, t_first = self._generate(prompt, on_token) if enough else ("", None)
         t_done = time.perf_counter()
         parsed = on_question(question, parse_answer(raw, passages, question)) if enough else abstention("no_evidence")
-        if self.check_order and not parsed.abstained and len(passages) > 1 and not two_sided(question):
-            parsed = self._in_another_order(question, passages, parsed)
+        if self.check_order and enough and len(passages) > 1 and not two_sided(question):
+            parsed = self._read_again(question, passages, parsed)
         parsed = with_computation(question, parsed)
         options = choice(question) if enough else None
         if options and not settled(parsed):
@@ -201,12 +203,15 @@ class Answerer:
                 on_token(piece)
         return raw, t_first
 
-    def _in_another_order(self, question: str, passages: list[Passage], parsed: ParsedAnswer) -> ParsedAnswer:
-        """The answer, unless the model states something else from the same passages in
-        reverse order: then an abstention that withholds its claims (rag.agreement)."""
+    def _read_again(self, question: str, passages: list[Passage], parsed: ParsedAnswer) -> ParsedAnswer:
+        """The answer of two readings, the second with the passages in reverse order: the
+        first reading's unless the second contradicts it (then an abstention that withholds
+        its claims), or the second's when only the second answers (rag.agreement)."""
         turned = passages[::-1]
         again = on_question(question, parse_answer(self._generate(messages(build_prompt(question, turned)))[0],
                                                    turned, question))
+        if parsed.abstained:
+            return parsed if again.abstained else again
         if not agreement.contradicts(agreement.said(parsed), agreement.said(again), question):
             return parsed
         claims = [Withheld(s.text, agreement.REASON) for s in parsed.sentences if s.kind == "claim"]

@@ -78,8 +78,9 @@ class Settings(BaseSettings):
     lean_context: bool = False
     context_neighbours: int = Field(0, ge=0, le=10)
     context_share: float = Field(0.5, ge=0.0, le=5.0)
-    # withhold an answer when the model states something else from the same passages in
-    # reverse order (rag.agreement); costs a second reply per answer. Measured with
+    # the model reads the passages twice, the second time reversed: an answer the other
+    # reading contradicts is withheld, and when only the second answers, its answer is given
+    # (rag.agreement); costs a second reply per question. Measured with
     # bench/bench_agreement.py (README: "An answer must survive a second reading")
     check_order: bool = True
 

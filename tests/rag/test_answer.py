@@ -285,13 +285,21 @@ def test_an_answer_contradicted_from_the_passages_in_reverse_order_is_withheld()
     assert "reverse order" in answer.withheld[0].reason
 
 
-def test_the_order_is_not_checked_for_one_passage_an_abstention_or_when_off():
-    for passages, reply, check in (([P], "He spoke in Brussels [1].", True),
-                                   ([P, DATELINED], ABSTAIN_PHRASE, True),
-                                   ([P, DATELINED], "He spoke in Brussels [1].", False)):
-        llm = ScriptedLLM(reply)
+def test_the_passages_are_not_read_again_when_there_is_one_or_the_check_is_off():
+    for passages, check in (([P], True), ([P, DATELINED], False)):
+        llm = ScriptedLLM("He spoke in Brussels [1].")
         Answerer(FixedRetriever(passages), llm, check_order=check).run("Where did Rutte speak?")
         assert len(llm.calls) == 1
+
+
+def test_when_only_the_second_reading_answers_its_answer_is_given():
+    llm = ScriptedLLM(replies=[ABSTAIN_PHRASE, "Rutte spoke in Brussels [2]."])
+    answer = Answerer(FixedRetriever([P, DATELINED]), llm, check_order=True).run("Where did Rutte speak?")
+    assert not answer.abstained and answer.answer == "Rutte spoke in Brussels [1]."
+    assert answer.citations[0].doc_id == P.doc_id  # [2] of the reversed passages
+    llm = ScriptedLLM(replies=[ABSTAIN_PHRASE, "The passages do not say where."])
+    answer = Answerer(FixedRetriever([P, DATELINED]), llm, check_order=True).run("Where did Rutte speak?")
+    assert answer.abstained and answer.abstain_reason == "model" and len(llm.calls) == 2
 
 
 def test_a_two_sided_question_is_not_checked_in_reverse_order():
