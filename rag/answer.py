@@ -127,13 +127,14 @@ class Answerer:
     """Answers from the top passages; declines without asking the model when the best
     passage scores below `min_evidence` (a cosine similarity: nothing relevant was found).
     Given an embedder and the articles' bodies, the model reads only the retrieved articles'
-    sentences closest to the question (rag.context.lean), not whole passages. With
-    `check_order`, the model reads the passages twice, the second time in reverse order: an
-    answer is withheld when the other reading states something else, and when only the
-    second reading answers, its answer is given (rag.agreement); the second reading costs a
-    second answer's time.
-    Not for two-sided questions: their answer has a figure from each side, and which side
-    the model names first moves with the order (rag.compare checks those figures)."""
+    sentences closest to the question (rag.context.lean), not whole passages.
+
+    With `check_order`, the model reads the passages twice, the second time in reverse
+    order: an answer is withheld when the other reading states something else, and when
+    only the second reading answers, its answer is given (rag.agreement). The second
+    reading costs a second answer's time (timed as "verify"). Not for one passage, nor for
+    two-sided questions: their answer has a figure from each side, which side the model
+    names first moves with the order, and rag.compare checks those figures."""
 
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
                  temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
