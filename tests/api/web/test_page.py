@@ -181,6 +181,28 @@ def test_abstention_and_withheld_sentences_are_shown_plainly(page, site):
     screenshot(page, "abstained-1280")
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_answer_the_second_reading_contradicted_says_why(browser, site, width):
+    """No LLM: the answer is played to the page. An "unstable" abstention (rag.agreement)
+    says the model stated something else from the passages in reverse order, and lists the
+    withheld sentence with its reason."""
+    reason = "the model stated something else when it read the same passages in reverse order"
+    answer = {"question": "q", "answer": "The articles do not say.", "abstained": True,
+              "abstain_reason": "unstable", "citations": [], "sentences": [],
+              "withheld": [{"text": "Salman Rushdie won the first international Booker Prize.", "reason": reason}],
+              "model": "played", "timings_ms": {"retrieve": 3, "prompt": 20, "generate": 60, "total": 140}}
+    with new_page(browser, width) as page:
+        serve_answer(page, answer, ["Salman", " Rushdie"])
+        page.goto(site)
+        ask(page, "Who won the first international Booker Prize?")
+        final_answer(page)
+        notice = page.text_content("#answer-body .notice")
+        assert notice.startswith("The articles do not say.") and "in reverse order" in notice
+        withheld = page.text_content("#answer-extra .withheld")
+        assert "Salman Rushdie won" in withheld and reason in withheld
+        screenshot(page, f"unstable-{width}")
+
+
 # ---- errors people understand ------------------------------------------------------------
 
 def test_an_overlong_question_is_caught_before_sending(page, site):
