@@ -91,7 +91,7 @@ class AnswerOut(BaseModel):
     model: str
     timings_ms: dict[str, int]
     withheld: list[Withheld] = Field(default_factory=list,
-                                     description="sentences left out of the answer because no cited passage states them")
+                                     description="sentences the model wrote that were left out of the answer, each with the reason")
     abstain_reason: str | None = Field(None, description='null when answered; else "model" (the model declined), '
                                        '"unsupported" (nothing it wrote was stated), "off_question" '
                                        '(what it stated does not give the amount or date asked for), "unstable" '

@@ -171,7 +171,7 @@ def render_answer(answer: Answer) -> str:
         lines.append("")
         lines.extend(f"[{c.id}] {c.title} \u2014 \"{' '.join(c.quote.split())}\"" for c in answer.citations)
     if answer.withheld:
-        lines += ["", "Withheld (not stated by the passages they cite, so not part of the answer):"]
+        lines += ["", "Withheld (not part of the answer; each with the reason):"]
         lines.extend(f"  - {w.text} ({w.reason})" for w in answer.withheld)
     return "\n".join(lines)
 

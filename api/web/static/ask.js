@@ -247,8 +247,8 @@ function citationItem(c) {
 function renderWithheld(withheld) {
   if (!Array.isArray(withheld) || !withheld.length) return null;
   return el('div', { class: 'withheld' },
-    el('p', {}, withheld.length === 1 ? 'One sentence the model wrote was left out: no cited passage supports it.'
-      : `${withheld.length} sentences the model wrote were left out: no cited passage supports them.`),
+    el('p', {}, withheld.length === 1 ? 'One sentence the model wrote was left out, for the reason given:'
+      : `${withheld.length} sentences the model wrote were left out, each for the reason given:`),
     el('ul', {}, withheld.map((w) => el('li', {}, el('q', {}, w.text || ''), w.reason ? ` — ${w.reason}` : ''))));
 }
 
