@@ -40,8 +40,9 @@ def abstention(reason: str, withheld: list[Withheld] | None = None) -> ParsedAns
 
 
 def evidence(p: Passage) -> str:
-    """What the model read of a passage and a sentence may rest on: its headline and text."""
-    return f"{p.title}\n{p.text}" if p.title else p.text
+    """What the model read of a passage and a sentence may rest on: its headline (the first
+    line, empty when it has none, as rag.verify expects) and its text."""
+    return f"{p.title}\n{p.text}"
 
 
 def parse_answer(raw: str, passages: list[Passage], question: str = "") -> ParsedAnswer:

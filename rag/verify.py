@@ -190,7 +190,8 @@ def repeats_example(sentence: str, passages: Sequence[str], question: str) -> bo
 
 
 def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | None:
-    """Why the cited passage texts (headline included) do not state `sentence`, or None.
+    """Why the cited passage texts (each its headline, a line, then its text) do not state
+    `sentence`, or None.
 
     What the sentence repeats from the question is its premise, in the reader's words:
     numbers and names taken from the question need not recur in the passage, and the
@@ -248,13 +249,17 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
     """A number or name the sentence adds must stand, in the passage, next to one of the
     question's names that the sentence says it is about: "The Washington summit was held on
     December 3" is not stated by a dateline "December 3" two paragraphs from "Washington".
-    A country alone is the scene, not the subject (SCENE_NAMES). Why it is detached, or None."""
+    A country alone is the scene, not the subject (SCENE_NAMES); a name in the headline is
+    what the whole article is about, so a fact anywhere in it is said of that name
+    ("California sets fines for spyware": "up to $1,000 in damages" three sentences on).
+    Why it is detached, or None."""
     asked = _folded(question)
     low = _folded("\n".join(cited))
     about = [n.lower() for n in names(sentence) if _present(n.lower(), asked) and _present(n.lower(), low)]
     added = ([n for n in numbers(sentence) if n not in numbers(question)]
              + [n.lower() for n in names(sentence) if not _present(n.lower(), asked)])
-    if not added or all(n in SCENE_NAMES for n in about):
+    headlines = _folded("\n".join(text.split("\n", 1)[0] for text in cited))
+    if not added or all(n in SCENE_NAMES for n in about) or any(_present(n, headlines) for n in about):
         return None
     spans = [_folded(text[a:b]) for text in cited for a, b in windows(text)]
     for fact in added:

@@ -112,6 +112,15 @@ def test_an_added_fact_must_stand_next_to_what_the_sentence_says_it_is_about():
     assert problem("Leaders gathered in Washington for a summit.", [passage], "Where did leaders gather?") is None
 
 
+def test_a_fact_is_about_the_subject_its_headline_names_wherever_it_stands():
+    body = ("The state's new law bans software that takes control of another computer. It also requires "
+            "websites to disclose spyware. Consumers can seek up to $1,000 in damages if they fall victim.")
+    q = "Up to how much in damages can consumers claim under California's new anti-spyware law?"
+    said = "Up to $1,000 in damages can be claimed under California's new anti-spyware law."
+    assert problem(said, ["California sets fines for spyware\n" + body], q) is None
+    assert "does not say '1000' of 'california'" in problem(said, ["Spyware fines\nCalifornia voted. " + body], q)
+
+
 def test_a_country_sets_the_scene_and_a_fact_need_not_stand_next_to_it():
     passage = ("The UK shipyard closed in May after years of losses. Ships were built there until 2003. "
                "Its manager, Ann Lee, was paid a bonus of \u00a39,000 despite the losses.")
