@@ -1,6 +1,7 @@
 """An answer generated in a worker thread, its tokens carried to the event loop through a
-queue, and rendered as Server-Sent Events: `token`* then `answer` then `done`, or an
-`error` event if it fails after the stream began.
+queue, and rendered as Server-Sent Events: `token`*, `checking` when the model is asked
+again to check what it wrote (rag.answer's second reading), then `answer` then `done`; or
+an `error` event if it fails after the stream began.
 
 The worker owns the answer slot and releases it when the thread ends, whatever happens
 to the client. Once the job is cancelled (its client left, its stream ended) the next
@@ -21,10 +22,11 @@ from starlette.types import Receive, Scope, Send
 
 from api.errors import report
 from api.limits import Release
-from rag.answer import OnToken
+from rag.answer import OnCheck, OnToken
 from rag.types import Answer
 
-Event = tuple[str, object]  # ("token", str) | ("answer", Answer) | ("error", Exception)
+Event = tuple[str, object]  # ("token", str) | ("checking", None) | ("answer", Answer) | ("error", Exception)
+PROGRESS = ("token", "checking")  # events before the outcome
 
 
 class Cancelled(Exception):
@@ -32,7 +34,7 @@ class Cancelled(Exception):
 
 
 class ThreadedAnswer:
-    def __init__(self, run: Callable[[OnToken], Answer]):
+    def __init__(self, run: Callable[[OnToken, OnCheck], Answer]):
         self._run = run
         self._loop = asyncio.get_running_loop()
         self._events: asyncio.Queue[Event] = asyncio.Queue()
@@ -46,10 +48,10 @@ class ThreadedAnswer:
         return await self._events.get()
 
     async def outcome(self) -> Event:
-        """The final event, ("answer", Answer) or ("error", Exception), skipping the tokens."""
+        """The final event, ("answer", Answer) or ("error", Exception), skipping the progress."""
         while True:
             event = await self.next()
-            if event[0] != "token":
+            if event[0] not in PROGRESS:
                 return event
 
     def cancel(self) -> None:
@@ -57,7 +59,7 @@ class ThreadedAnswer:
 
     async def _work(self, release: Release) -> None:
         try:
-            answer = await anyio.to_thread.run_sync(self._run, self._on_token)
+            answer = await anyio.to_thread.run_sync(self._run, self._on_token, self._on_check)
             self._events.put_nowait(("answer", answer))
         except Exception as e:  # handed to the reader, which reports it
             self._events.put_nowait(("error", e))
@@ -65,9 +67,15 @@ class ThreadedAnswer:
             release()
 
     def _on_token(self, piece: str) -> None:  # runs in the worker thread
+        self._put(("token", piece))
+
+    def _on_check(self) -> None:  # runs in the worker thread
+        self._put(("checking", None))
+
+    def _put(self, event: Event) -> None:
         if self._stop.is_set():
             raise Cancelled()
-        self._loop.call_soon_threadsafe(self._events.put_nowait, ("token", piece))
+        self._loop.call_soon_threadsafe(self._events.put_nowait, event)
 
 
 # How /docs and schemathesis see the stream: one schema per event, its data JSON in a string.
@@ -83,10 +91,12 @@ ERROR_EVENT = {"type": "object", "required": ["error", "status"], "properties": 
 OPENAPI_CONTENT = {"text/event-stream": {
     "schema": {"oneOf": [
         _event("token", {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}),
+        _event("checking", {"type": "object"}),
         _event("answer", {"$ref": "#/components/schemas/AnswerOut"}),
         _event("done", {"type": "object"}),
         _event("error", ERROR_EVENT)]},
     "example": 'event: token\ndata: {"text": "Mark"}\n\nevent: token\ndata: {"text": " Rutte"}\n\n'
+               'event: checking\ndata: {}\n\n'
                'event: answer\ndata: {"question": "...", "answer": "...", "citations": []}\n\n'
                'event: done\ndata: {}\n\n'}}
 
@@ -99,8 +109,8 @@ async def answer_events(job: ThreadedAnswer, first: Event, request_id: str) -> A
     """The SSE body, starting from an event already taken from the job."""
     kind, value = first
     try:
-        while kind == "token":
-            yield sse("token", {"text": value})
+        while kind in PROGRESS:
+            yield sse("token", {"text": value}) if kind == "token" else sse(kind, {})
             kind, value = await job.next()
         if kind == "answer":
             yield sse("answer", value.to_dict())

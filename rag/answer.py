@@ -18,6 +18,7 @@ from rag.retrieval import Retriever, distinct, diverse
 from rag.types import Answer, Filters, Passage, Withheld
 
 OnToken = Callable[[str], None]
+OnCheck = Callable[[], None]  # the streamed reply is written; the model is asked again to check it
 VERDICT_REASON = "names the winner of an either-or question that no cited passage compares"
 CANDIDATES = 3  # passages retrieved per passage given to the model, to choose diverse ones from
 _FORGEABLE = str.maketrans({"<": "(", ">": ")", "[": "(", "]": ")", '"': "'"})
@@ -157,7 +158,10 @@ class Answerer:
         self.check_order = check_order
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
-            on_token: OnToken | None = None) -> Answer:
+            on_token: OnToken | None = None, on_check: OnCheck | None = None) -> Answer:
+        """The verified answer. `on_token` gets the first reading's reply as it is written;
+        `on_check` is called once when more model time follows it (the second reading, or
+        the question asked again for each option), so a reader can be told why it waits."""
         if not question or not question.strip():
             raise InvalidInput("the question is empty")
         t0 = time.perf_counter()
@@ -173,10 +177,14 @@ class Answerer:
         t_done = time.perf_counter()
         parsed = on_question(question, parse_answer(raw, passages, question)) if enough else abstention("no_evidence")
         if self.check_order and enough and len(passages) > 1 and not two_sided(question):
+            if on_check:
+                on_check()
             parsed = self._read_again(question, passages, parsed)
         parsed = with_computation(question, parsed)
         options = choice(question) if enough else None
         if options and not settled(parsed):
+            if on_check:
+                on_check()
             t_asked = time.perf_counter()
             parsed = self._by_option(question, options, passages, prompt, parsed)
             t_done += time.perf_counter() - t_asked  # the model's time, not the checks'

@@ -30,9 +30,11 @@ def wants_stream(body: AnswerRequest, request: Request) -> bool:
 
 @router.post("/answer", response_model=AnswerOut, summary="Answer a question with verbatim citations",
              responses={200: {"content": OPENAPI_CONTENT, "headers": OPENAPI_HEADERS,
-                              "description": "The answer JSON, or an SSE stream of `token` events, one "
-                              "`answer` event (the answer JSON) and `done`; a failure after the stream "
-                              "began arrives as an `error` event."},
+                              "description": "The answer JSON, or an SSE stream of `token` events, "
+                              "`checking` when the model reads the passages again to check what it wrote "
+                              "(the text streamed so far may then be replaced or withheld), one `answer` "
+                              "event (the answer JSON) and `done`; a failure after the stream began "
+                              "arrives as an `error` event."},
                         **error_responses(400, 401, 413, 422, 429, 503, 504)})
 async def answer(body: AnswerRequest, request: Request, response: Response, answerer: AnswererDep,
                  gate: GateDep, store: StoreDep, settings: SettingsDep):
@@ -60,7 +62,7 @@ async def start(gate: AnswerGate, run, stream: bool) -> tuple[ThreadedAnswer, Ev
     or its outcome; cancelled on the way, it cancels the job."""
     release = await gate.acquire()
     try:
-        job = ThreadedAnswer(lambda on_token: run(on_token=on_token))
+        job = ThreadedAnswer(lambda on_token, on_check: run(on_token=on_token, on_check=on_check))
         job.start(release)  # from here the job owns the slot
     except BaseException:
         release()

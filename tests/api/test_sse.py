@@ -21,7 +21,7 @@ def an_answer() -> Answer:
 def tokens_until_cancelled(stopped: threading.Event, steps: int):
     """A job body that streams a token every 10 ms for `steps` tokens and sets `stopped`
     when it is cancelled."""
-    def run(on_token):
+    def run(on_token, on_check):
         try:
             for _ in range(steps):
                 on_token("x")
@@ -53,23 +53,25 @@ def collect(run) -> tuple[list[str], list[str]]:
     return frames, released
 
 
-def test_tokens_come_from_the_worker_thread_in_order_then_answer_and_done():
+def test_tokens_come_from_the_worker_thread_in_order_then_checking_answer_and_done():
     seen_threads = set()
 
-    def run(on_token):
+    def run(on_token, on_check):
         seen_threads.add(threading.current_thread().name)
         for piece in ("a", "b", "c"):
             on_token(piece)
+        on_check()
         return an_answer()
 
     frames, released = collect(run)
-    assert [f.split("\n")[0] for f in frames] == ["event: token"] * 3 + ["event: answer", "event: done"]
+    assert [f.split("\n")[0] for f in frames] == ["event: token"] * 3 + ["event: checking", "event: answer",
+                                                                          "event: done"]
     assert [json.loads(f.split("data: ")[1])["text"] for f in frames[:3]] == ["a", "b", "c"]
     assert threading.main_thread().name not in seen_threads and len(released) == 1
 
 
 def test_an_error_after_tokens_is_the_last_event():
-    def run(on_token):
+    def run(on_token, on_check):
         on_token("a")
         raise BackendTimeout("slow")
 

@@ -285,6 +285,24 @@ def test_an_answer_contradicted_from_the_passages_in_reverse_order_is_withheld()
     assert "reverse order" in answer.withheld[0].reason
 
 
+def test_the_reader_is_told_once_when_the_model_is_asked_again_after_the_streamed_reply():
+    said = []
+
+    class Logged(ScriptedLLM):
+        def stream(self, messages, **kw):
+            said.append("model")
+            yield from super().stream(messages, **kw)
+
+    llm = Logged(replies=["He spoke in Brussels [1].", "Rutte spoke in Brussels [2]."])
+    Answerer(FixedRetriever([P, DATELINED]), llm, check_order=True).run(
+        "Where did Rutte speak?", on_token=lambda piece: None, on_check=lambda: said.append("checking"))
+    assert said == ["model", "checking", "model"]
+    said.clear()
+    Answerer(FixedRetriever([P, DATELINED]), ScriptedLLM("He spoke in Brussels [1]."), check_order=False).run(
+        "Where did Rutte speak?", on_check=lambda: said.append("checking"))
+    assert said == []
+
+
 def test_the_passages_are_not_read_again_when_there_is_one_or_the_check_is_off():
     for passages, check in (([P], True), ([P, DATELINED], False)):
         llm = ScriptedLLM("He spoke in Brussels [1].")

@@ -160,6 +160,9 @@ export async function ask(q, filters) {
       try { payload = JSON.parse(data); } catch { continue; }
       if (event === 'token') {
         streamed.appendData(payload.text ?? '');
+      } else if (event === 'checking') { // the model reads the passages again; the text above may not stand
+        answerBox.dataset.state = 'checking';
+        setStatus(status, 'Checking the answer…', 'busy');
       } else if (event === 'answer') {
         renderAnswer(payload);
         final = true;

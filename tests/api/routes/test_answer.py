@@ -11,7 +11,7 @@ import pytest
 
 from rag.errors import BackendBusy, BackendTimeout, BackendUnavailable, InvalidInput, ModelError
 from rag.llm import OpenAICompatibleLLM
-from tests.api.conftest import LOCAL, without_model
+from tests.api.conftest import LOCAL, seeded_client, without_model
 from tests.conftest import SEED_FILE
 from tests.endpoints import context_too_small, drops_mid_stream, endpoint, rate_limited
 from tests.processes import free_port
@@ -87,6 +87,16 @@ def test_stream_sends_tokens_then_the_answer_then_done(shared, how):
     assert set(answer) == ANSWER_KEYS
     assert "".join(d["text"] for k, d in got if k == "token") == answer["answer"]  # the scripted model's words
     assert_verbatim(answer)
+
+
+def test_a_stream_says_when_the_model_reads_the_passages_again(tmp_path, embedder):
+    """With the order check (rag.agreement) the model reads the passages a second time after
+    the streamed reply; a `checking` event comes between the tokens and the answer."""
+    with seeded_client(tmp_path, embedder, check_order=True) as (client, llm):
+        r = client.post("/v1/answer", json={"question": QUESTION, "stream": True})
+    kinds = [k for k, _ in events(r.text)]
+    assert kinds[-3:] == ["checking", "answer", "done"] and set(kinds[:-3]) == {"token"} and len(kinds) > 4
+    assert llm.calls == 2
 
 
 def test_stream_false_wins_over_accept_header(shared):

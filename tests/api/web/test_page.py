@@ -75,18 +75,24 @@ def serve_answer(page, answer: dict, tokens: list[str]) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_tokens_arrive_before_the_verified_answer_replaces_them(browser, site, width):
-    """Fake LLM. The streamed text grows token by token, then the final answer takes its
-    place (same position, no shrink) with a [1] marker, its source and quiet timings."""
+    """Fake LLM. The streamed text grows token by token, the page says it is checking while
+    the model reads the passages again, then the final answer takes its place (same
+    position, no shrink) with a [1] marker, its source and quiet timings."""
     with new_page(browser, width) as page:
         page.add_init_script(ANSWER_LOG)
         page.goto(site)
         ask(page)
         page.wait_for_selector("#answer[data-state=streaming]")
         screenshot(page, f"ask-streaming-{width}")
+        page.wait_for_selector("#answer[data-state=checking]")  # the model reads the passages again
+        screenshot(page, f"ask-checking-{width}")
         final_answer(page)
         screenshot(page, f"ask-final-{width}")
         log = page.evaluate("window.__log")
         first_final = next(i for i, e in enumerate(log) if e["state"] == "final")
+        states = [e["state"] for e in log[:first_final]]
+        checking = states.index("checking")
+        assert "streaming" not in states[checking:] and log[checking]["status"] == "Checking the answer…"
         streamed = [e for e in log[:first_final] if e["state"] == "streaming" and e["text"]]
         assert len({e["text"] for e in streamed}) >= 3, "expected several token arrivals before the answer"
         assert all(a["text"] in b["text"] for a, b in zip(streamed, streamed[1:]))  # it only grows
