@@ -143,6 +143,28 @@ def note_undated(c: Components, filters: Filters) -> None:
               "(--since/--until keep dated articles only)", file=sys.stderr)
 
 
+class Status:
+    """One line on a terminal's stderr saying what `byline ask` waits for (an answer takes
+    seconds to tens of seconds on a CPU), cleared before the answer is printed. Nothing when
+    stderr is not a terminal, so scripts see only the answer."""
+
+    def __init__(self, stream):
+        self.stream = stream if stream.isatty() else None
+        self.shown = ""
+
+    def show(self, text: str) -> None:
+        if self.stream and text != self.shown:
+            self.stream.write(f"\r\033[Kbyline: {text}")
+            self.stream.flush()
+            self.shown = text
+
+    def clear(self) -> None:
+        if self.stream and self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = ""
+
+
 def cmd_ask(args, c: Components) -> int:
     if not args.question.strip():
         raise InvalidInput("the question is empty")
@@ -151,7 +173,14 @@ def cmd_ask(args, c: Components) -> int:
         print(f"byline: the store is empty; ingesting {c.settings.seeds_dir} first", file=sys.stderr)
         run_ingest(c, [c.settings.seeds_dir])
     note_undated(c, filters)
-    answer = c.answerer.run(args.question, top_k=args.top_k, filters=filters)
+    status = Status(sys.stderr)
+    status.show("reading the passages…")
+    try:
+        answer = c.answerer.run(args.question, top_k=args.top_k, filters=filters,
+                                on_token=lambda _: status.show("writing…"),
+                                on_check=lambda: status.show("checking the answer (the model reads the passages again)…"))
+    finally:
+        status.clear()
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
     return 0
 

@@ -1,5 +1,6 @@
 """The CLI in-process (real store and embedder) and once as a real subprocess."""
 
+import io
 import json
 import os
 import subprocess
@@ -169,6 +170,39 @@ def test_ask_gives_the_same_note(data_dir, capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "ask", "How did interest rates move?", "--since", "2005-01-01", "--json")
     assert code == 0 and json.loads(out)["question"] == "How did interest rates move?"
     assert err.strip() == UNDATED_NOTE
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class TwoReadingsLLM:
+    """The same cited sentence of the seed article at each reading."""
+    model = "two-readings"
+
+    def __init__(self):
+        self.calls = 0
+
+    def stream(self, messages, *, max_tokens, temperature, after=None):
+        self.calls += 1
+        yield from ("NATO Secretary General ", "Mark Rutte [1].")
+
+
+def test_ask_on_a_terminal_says_what_it_waits_for_then_clears_the_line(data_dir, capsys, monkeypatch):
+    class WithLLM(Components):
+        llm = TwoReadingsLLM()
+
+    monkeypatch.setattr(cli, "Components", WithLLM)
+    run(capsys, "ingest")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    code, out, _ = run(capsys, "ask", "Who is the head of NATO?")
+    shown = terminal.getvalue()
+    assert code == 0 and "Mark Rutte [1]" in out and WithLLM.llm.calls == 2
+    assert shown.endswith("\r\033[K")  # the line is cleared before the answer
+    assert shown.split("\r\033[K")[1:-1] == ["byline: reading the passages…", "byline: writing…",
+                                            "byline: checking the answer (the model reads the passages again)…"]
 
 
 def test_ingest_builds_the_bm25_index_only_for_hybrid_retrieval(data_dir, capsys, monkeypatch):
