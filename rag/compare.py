@@ -100,8 +100,10 @@ def _difference(big: Quantity, small: Quantity) -> str:
 
 
 def figures(sentences: list[Sentence]) -> tuple[Quantity, Quantity] | None:
-    """Exactly two comparable figures cited to different passages, the larger first."""
-    found = [q for s in sentences if s.kind == "claim" for q in quantities(s)]
+    """Exactly two comparable figures cited to different passages, the larger first (a
+    figure stated twice from the same passage counts once)."""
+    found = list({(q.value, q.currency, q.percent, q.span, q.citation): q
+                  for s in sentences if s.kind == "claim" for q in quantities(s)}.values())
     for i, a in enumerate(found):
         pair = [b for b in found[i + 1:] if b.comparable(a) and b.citation != a.citation]
         if len(pair) == 1:

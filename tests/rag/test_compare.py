@@ -58,6 +58,14 @@ def test_an_either_or_question_names_the_option_whose_figure_wins():
     assert choice_sentence(choice(younger), ages)[1] == "Oscars host Chris Rock: 40 [1], against 47 [2]: 7 less (computed by Byline)."
 
 
+def test_a_figure_stated_twice_from_the_same_passage_counts_once():
+    q = ("Which country had the higher interest rate: Australia after its rise to a four-year high, "
+         "or the US after the Federal Reserve's fourth increase?")
+    said = [claim("Australia's rate is 5.5%.", 1), claim("The US rate is 2%.", 2), claim("The US rate is 2%.", 2)]
+    assert choice_sentence(choice(q), said)[1] == ("Australia after its rise to a four-year high: 5.5% [1], "
+                                                   "against 2% [2]: 3.5 percentage points more (computed by Byline).")
+
+
 def test_no_winner_without_one_direction_or_one_figure_per_option():
     assert choice("Was the Dome or the e-University a bigger or smaller waste?") is None
     assert choice("Who won the cup: the Rovers or the Town?") is None  # no direction
