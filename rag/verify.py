@@ -205,7 +205,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     if repeats_example(sentence, cited, question):
         return EXAMPLE_REASON
     asked_names = [n for n in names(question) if n.lower() not in _QUESTION_WORDS]
-    if asked_names and not any(_present(_folded(n), low) for n in asked_names):
+    if asked_names and not any(_present(_folded(n), low) or spelled_out(n, joined) for n in asked_names):
         return f"the cited passage names none of the question's names ({', '.join(asked_names)})"
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
     if missing:
@@ -221,6 +221,14 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     if support(said - content_words(question) or said, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
     return detached(sentence, cited, question)
+
+
+def spelled_out(name: str, text: str) -> bool:
+    """An acronym the text writes out: "UCL" in "University College London research"."""
+    if not (2 <= len(name) <= 6 and name.isupper() and name.isalpha()):
+        return False
+    words = r"\W+(?:(?:of|and|for|the|de)\W+)?".join(rf"{letter}[a-z]+" for letter in name)
+    return re.search(rf"\b{words}\b", text) is not None
 
 
 def other_year(sentence: str, passages: str) -> str | None:

@@ -121,6 +121,15 @@ def test_a_fact_is_about_the_subject_its_headline_names_wherever_it_stands():
     assert "does not say '1000' of 'california'" in problem(said, ["Spyware fines\nCalifornia voted. " + body], q)
 
 
+def test_an_acronym_in_the_question_is_found_written_out_in_the_passage():
+    passage = ("Drink limit\nUniversity College London research claims cutting the limit to 50mg would "
+               "save 65 lives a year.")
+    q = "How many deaths a year does the UCL study reckon a lower limit could prevent?"
+    assert problem("The UCL study reckons a lower limit could prevent 65 deaths a year.", [passage], q) is None
+    assert "names none of the question's names (UCL)" in problem(
+        "The study reckons 65 lives.", ["Drink limit\nUniversal Credit research saves 65 lives a year in Leeds."], q)
+
+
 def test_a_country_sets_the_scene_and_a_fact_need_not_stand_next_to_it():
     passage = ("The UK shipyard closed in May after years of losses. Ships were built there until 2003. "
                "Its manager, Ann Lee, was paid a bonus of \u00a39,000 despite the losses.")
