@@ -175,10 +175,10 @@ def cmd_ask(args, c: Components) -> int:
     note_undated(c, filters)
     status = Status(sys.stderr)
     status.show("reading the passages…")
+    checking = "checking the answer (the model reads the passages again)…"
     try:
         answer = c.answerer.run(args.question, top_k=args.top_k, filters=filters,
-                                on_token=lambda _: status.show("writing…"),
-                                on_check=lambda: status.show("checking the answer (the model reads the passages again)…"))
+                                on_token=lambda _: status.show("writing…"), on_check=lambda: status.show(checking))
     finally:
         status.clear()
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))

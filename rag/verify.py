@@ -197,7 +197,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     numbers and names taken from the question need not recur in the passage, and the
     support check weighs what the sentence adds (or, when it adds nothing, all of it). But
     the passage must be about what the question asks: when the question names someone or
-    something, the passage names at least one of them."""
+    something, the passage names at least one of them (an acronym may be written out)."""
     if not cited:
         return "cites no passage"
     joined = "\n".join(cited)
