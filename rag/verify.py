@@ -88,10 +88,27 @@ def _without_possessive(word: str) -> str:
     return word
 
 
+# The past forms of irregular verbs news reports use, as the verb: "Exports grew" says what
+# "did exports grow" asks, "rose" what "rise" states.
+IRREGULAR = {past: verb for verb, forms in (
+    ("rise", "rose risen"), ("grow", "grew grown"), ("fall", "fell fallen"), ("win", "won"),
+    ("sell", "sold"), ("buy", "bought"), ("pay", "paid"), ("spend", "spent"), ("lose", "lost"),
+    ("make", "made"), ("take", "took taken"), ("give", "gave given"),
+    ("hold", "held"), ("meet", "met"), ("tell", "told"), ("find", "found"), ("beat", "beaten"),
+    ("bring", "brought"), ("begin", "began begun"), ("become", "became"), ("choose", "chose chosen"),
+    ("drive", "drove driven"), ("draw", "drew drawn"), ("fight", "fought"), ("lead", "led"),
+    ("run", "ran"), ("see", "saw seen"), ("send", "sent"), ("shoot", "shot"), ("speak", "spoke spoken"),
+    ("steal", "stole stolen"), ("strike", "struck"), ("swim", "swam"), ("throw", "threw thrown"),
+    ("write", "wrote written"), ("sink", "sank sunk"), ("build", "built"), ("keep", "kept"),
+) for past in forms.split()}
+
+
 def _stem(word: str) -> str:
-    """Possessive, plural -s and verb endings dropped ("exploits", "exploited" -> "exploit");
-    a short word stays whole."""
+    """Possessive, plural -s and verb endings dropped ("exploits", "exploited" -> "exploit"),
+    an irregular past as its verb ("grew" -> "grow"); a short word stays whole."""
     word = _without_possessive(word)
+    if word in IRREGULAR:
+        return IRREGULAR[word]
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
         word = word[:-1]
     for ending in ("ing", "ed"):

@@ -1,5 +1,5 @@
 from rag.prompts import FEW_SHOT
-from rag.verify import is_refusal, local_support, names, numbers, problem, sentence_spans
+from rag.verify import content_words, is_refusal, local_support, names, numbers, problem, sentence_spans
 
 TEXT = ("NATO Secretary General Mark Rutte said at a press conference ahead of a meeting of NATO "
         "foreign ministers that 32 allies back Ukraine. Zelensky said on December 1 that Kiev would "
@@ -154,3 +154,11 @@ def test_the_passage_must_name_one_of_the_questions_names():
         "the cited passage names none of the question's names (Glastonbury)"
     assert problem("The top prize will be $15,000.", ["Glastonbury\n" + poker], q) is None  # the headline counts
     assert problem("The top prize will be $15,000.", [poker], "How much is the top prize on the tour?") is None
+
+
+def test_an_irregular_past_is_its_verb():
+    assert content_words("Exports rose and grew") == content_words("exports rise and grow")
+    q = "By what percentage did exports grow in 2004?"
+    cited = ["Trade figures\nThe annual total of exports was up 35.4% in 2004."]
+    assert problem("Exports grew by 35.4% in 2004.", cited, q) is None  # "grew" is the question's "grow"
+    assert problem("Exports grew by 35.4% in 2004.", cited, "What happened to exports in 2004?")
