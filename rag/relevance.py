@@ -2,14 +2,15 @@
 
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
 by sentences that give none beyond what the question says; a "When ...?" question needs a
-time in the answer, and a "How many ...?" question a number (a time of day is not one)."""
+time in the answer, and a "How many ...?" question a number (a time of day is not one); a
+"Which player ...?" question a name it does not hold itself."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from rag.verify import NUMBER_WORDS
+from rag.verify import NUMBER_WORDS, STOPWORDS, names
 
 _WANTS_COUNT = re.compile(
     r"\bhow (?:much|many|old|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
@@ -44,6 +45,15 @@ _WANTS_MONEY = re.compile(
 _MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees?|roubles?|pence|cents?)\b"
                     r"|\d\s?(?:m|bn|k|million|billion)\b", re.I)
 
+# "Which player ...?", "What award ...?" asks for someone or something by name. ("Who ...?" is
+# not held to it: "his grandson" answers "Who found the body?") "Which team won: A or B?"
+# names its answer already, so a question with "or" is not held to it either.
+_WANTS_NAME = re.compile(
+    r"^\W*(?:which|what) (?:player|team|club|side|country|company|firm|city|town|party|band|singer|actor|"
+    r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
+    r"writer|novel|film|album|song|award|prize)\b", re.I)
+_OR = re.compile(r"\bor\b", re.I)
+
 
 def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     """Why the sentences, though stated, do not answer the question, or None: a question
@@ -53,6 +63,9 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     answered by "The 2006 conference will be in Manchester")."""
     two_part = bool(_SECOND_PART.search(question))  # a partial answer may give the other part only
     asked = {w.lower() for w in _TOKEN.findall(question)}
+    if _WANTS_NAME.search(question) and not _OR.search(question) and not two_part \
+            and not any(_new_names(s, asked) for s in answer_sentences):
+        return "does not answer the question: it asks which one and the answer names none the question does not"
     given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
     if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
         return "does not answer the question: it asks for a sum of money and the answer gives none"
@@ -62,3 +75,10 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     if (wants_count or wants_time) and not two_part and not any(_AMOUNT.search(s) for s in given):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"
     return None
+
+
+def _new_names(sentence: str, asked: set[str]) -> list[str]:
+    """The sentence's capitalised words, its first included, that the question does not hold."""
+    first = sentence.split()[0].strip(".,'\"") if sentence.split() else ""
+    return [n for n in [first, *names(sentence)]
+            if n[:1].isupper() and n.lower() not in asked and n.lower() not in STOPWORDS]

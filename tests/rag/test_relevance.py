@@ -54,3 +54,13 @@ def test_a_question_for_a_profit_or_a_cost_wants_a_sum_of_money():
     assert off_question("What did the new bridge cost?", ["The bridge spans 80 kilometres."])
     assert off_question("What did the new bridge cost?", ["The bridge cost $200,000."]) is None
     assert off_question("What percentage of sales came from abroad?", ["Some 40% came from abroad."]) is None
+
+
+def test_a_which_player_question_needs_a_name_the_question_does_not_hold():
+    q = "Which player came into the side on the right wing in place of the injured Hal Luscombe?"
+    assert off_question(q, ["Hal Luscombe took over from his injured colleague Hal Luscombe on the right wing."])
+    assert off_question(q, ["Kevin Morgan took over on the right wing."]) is None
+    assert off_question("Which player won the final?", ["The final went to extra time."])
+    assert off_question("Which player won the final?", ["Federer won it."]) is None
+    assert off_question("Which team won: Chelsea or Arsenal?", ["Chelsea won it."]) is None
+    assert off_question("Who found the body?", ["His grandson found it."]) is None  # "who" may be no name
