@@ -4,7 +4,8 @@
 
 For each gold file (against the eval's own store of its corpus, ingested by `byline eval`
 if missing): the passages `byline ask` would give the model, as whole passages and as lean
-context (rag.context, 0 or 1 neighbours, 50% or 60% of the passages' length), and for each
+context (rag.context, 0 or 1 neighbours, 50% or 60% of the passages' length), and whole
+passages without the best article's opening chunk (rag.retrieval.with_lead), and for each
 - prompt tokens per question (the user message, counted by the local model's tokenizer;
   the system prompt and worked examples are a cached prefix, read once per process);
 - answer in context: the share of answerable items whose gold string (must_contain_any,
@@ -32,6 +33,7 @@ from eval.matching import mentions_any
 from rag.answer import build_prompt, select
 from rag.components import Components
 from rag.context import lean
+from rag.retrieval import with_lead
 from rag.model_files import ensure_gguf
 from rag.settings import Settings
 
@@ -51,8 +53,9 @@ def main() -> None:
         body_of = lambda doc_id: c.store.get(doc_id).body  # noqa: E731
         rows: dict[str, dict[str, list]] = {}
         for item in items:
-            whole = select(c.retriever, item.question, settings.top_k, margin=settings.article_margin)
-            variants = {"whole": (whole, 0.0)}
+            found = select(c.retriever, item.question, settings.top_k, margin=settings.article_margin)
+            whole = with_lead(item.question, found, c.retriever.opening) if settings.lead_passage else found
+            variants = {"whole": (whole, 0.0), "no lead": (found, 0.0)}
             for n, share in ((0, 0.5), (0, 0.6), (1, 0.5), (1, 0.6)):
                 t = time.perf_counter()
                 variants[f"n={n} s={share}"] = (lean(item.question, whole, c.embedder, body_of, n, share),

@@ -14,7 +14,7 @@ from rag.embedding import Embedder
 from rag.errors import InvalidInput
 from rag.llm import LLM
 from rag.prompts import PASSAGE_META, PASSAGE_TEMPLATE, USER_TEMPLATE, messages
-from rag.retrieval import Retriever, distinct, diverse
+from rag.retrieval import Lead, Retriever, distinct, diverse, with_lead
 from rag.types import Answer, Filters, Passage, Withheld
 
 OnToken = Callable[[str], None]
@@ -140,7 +140,8 @@ class Answerer:
     def __init__(self, retriever: Retriever, llm: LLM, *, top_k: int = 4, max_tokens: int = 200,
                  temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
                  embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 0,
-                 share: float = 0.5, article_margin: float | None = None, check_order: bool = False):
+                 share: float = 0.5, article_margin: float | None = None, check_order: bool = False,
+                 lead_of: Lead | None = None):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -156,6 +157,7 @@ class Answerer:
         self.share = share
         self.article_margin = article_margin
         self.check_order = check_order
+        self.lead_of = lead_of
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None, on_check: OnCheck | None = None) -> Answer:
@@ -167,6 +169,8 @@ class Answerer:
         t0 = time.perf_counter()
         k = top_k or self.top_k
         passages = select(self.retriever, question, k, filters, self.article_margin)
+        if self.lead_of is not None:
+            passages = with_lead(question, passages, self.lead_of)
         t_retrieved = time.perf_counter()
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
         if enough and self.embedder is not None and self.body_of is not None:

@@ -5,7 +5,7 @@ reads: each text once (`distinct`), and more than one article when others come c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 from rag.bm25 import Bm25Search
@@ -13,7 +13,7 @@ from rag.dates import iso_date
 from rag.embedding import Embedder, embed_one
 from rag.errors import InvalidInput
 from rag.store import ChromaStore
-from rag.types import Filters, Passage
+from rag.types import Filters, Passage, chunk_id
 from rag.verify import normalise
 
 
@@ -33,6 +33,11 @@ class DenseRetriever:
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         query, k = self._checked(query, top_k)
         return self.store.query(embed_one(self.embedder, query), k, filters)
+
+    def opening(self, query: str, doc_id: str) -> Passage | None:
+        """The article's first chunk, scored against the query (None: no such article now)."""
+        found = self.store.passages([chunk_id(doc_id, 0)], embed_one(self.embedder, query))
+        return found[0] if found else None
 
     def _checked(self, query: str, top_k: int | None) -> tuple[str, int]:
         query = query.strip()
@@ -124,6 +129,28 @@ def diverse(passages: list[Passage], k: int, per_article: int | None = None,
              if sum(1 for q in passages[:i] if q.doc_id == p.doc_id) < per_article][:k]
     rest = [p for p in passages if p not in first][: k - len(first)]
     return sorted(first + rest, key=ranked.index)
+
+
+Lead = Callable[[str, str], "Passage | None"]  # (question, doc_id) -> its opening chunk, scored
+
+
+def with_lead(question: str, passages: list[Passage], lead_of: Lead) -> list[Passage]:
+    """The passages with the best article's opening chunk in place of its lowest-ranked one,
+    when that article fills two or more of them and the opening is not among them. News is
+    written top down: the first paragraph states what the story is about, in words a reader
+    asks with, while the ranking may prefer later paragraphs that share the question's
+    words and not its answer. A question about two articles (one passage of each) is left
+    alone."""
+    if not passages:
+        return passages
+    top = passages[0].doc_id
+    own = [p for p in passages if p.doc_id == top]
+    if len(own) < 2 or any(p.chunk_id == chunk_id(top, 0) for p in own):
+        return passages
+    lead = lead_of(question, top)
+    if lead is None:
+        return passages
+    return [lead if p is own[-1] else p for p in passages]
 
 
 def search_results(query: str, passages: list[Passage]) -> dict:

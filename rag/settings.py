@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     # (rag.agreement); costs a second reply per question. Measured with
     # bench/bench_agreement.py (README: "An answer must survive a second reading")
     check_order: bool = True
+    # a news story's first paragraph states its main facts: when the best article fills two or
+    # more of the passages without its opening one, that opening replaces its lowest-ranked
+    # passage (rag.retrieval.with_lead)
+    lead_passage: bool = True
 
     # LLM
     llm_backend: Literal["local", "openai"] = "local"

@@ -30,6 +30,11 @@ class Article:
         return h.hexdigest()[:32]
 
 
+def chunk_id(doc_id: str, index: int) -> str:
+    """The id of an article's chunk number `index` (0: its opening)."""
+    return f"{doc_id}#{index}"
+
+
 @dataclass(frozen=True)
 class Chunk:
     doc_id: str
@@ -40,7 +45,7 @@ class Chunk:
 
     @property
     def chunk_id(self) -> str:
-        return f"{self.doc_id}#{self.index}"
+        return chunk_id(self.doc_id, self.index)
 
 
 @dataclass(frozen=True)

@@ -325,3 +325,17 @@ def test_a_two_sided_question_is_not_checked_in_reverse_order():
     Answerer(FixedRetriever([P, DATELINED]), llm, check_order=True).run("Which was bigger: Brussels or Vilnius?")
     prompts = [m[-1]["content"] for m in llm.calls]  # the answer, then one question per option
     assert all(p.index("NATO talks") < p.index('title="Talks"') for p in prompts)
+
+
+def test_the_model_reads_the_best_articles_opening_in_place_of_its_weakest_passage():
+    def part(n, text):
+        return Passage(chunk_id=f"a.txt#{n}", doc_id="a.txt", text=text, start=40 * n, end=40 * n + len(text),
+                       score=0.9 - n / 100, title="Rail link")
+
+    opening = part(0, "The Borders railway closed in 1969.")
+    found = [part(3, "Campaigners rallied on Saturday."), part(5, "The council studied the link in 2000.")]
+    llm = ScriptedLLM("It closed in 1969 [2].")
+    answer = Answerer(FixedRetriever(found), llm, top_k=2, lead_of=lambda q, doc: opening).run("When did it shut?")
+    assert [p.chunk_id for p in answer.passages] == ["a.txt#3", "a.txt#0"]
+    assert "closed in 1969" in llm.calls[0][-1]["content"] and "studied" not in llm.calls[0][-1]["content"]
+    assert answer.answer == "It closed in 1969 [1]." and answer.citations[0].start == 0

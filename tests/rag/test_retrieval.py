@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.retrieval import distinct, diverse
+from rag.retrieval import distinct, diverse, with_lead
 from rag.types import Filters, Passage
 from tests.conftest import SEEDS
 
@@ -53,6 +53,48 @@ def test_distinct_keeps_each_text_once_in_rank_order():
     assert distinct([first, copy, other]) == [first, other]
     assert distinct([copy, first]) == [copy]
     assert distinct([]) == []
+
+
+# ---- the best article's opening -------------------------------------------------------------
+
+def test_the_best_articles_opening_replaces_its_lowest_ranked_passage():
+    ranked = [p("a", 3), p("a", 1), p("b", 0), p("a", 5)]
+    asked = []
+
+    def lead_of(question, doc_id):
+        asked.append((question, doc_id))
+        return p(doc_id, 0)
+
+    assert [x.chunk_id for x in with_lead("q", ranked, lead_of)] == ["a#3", "a#1", "b#0", "a#0"]
+    assert asked == [("q", "a")]
+
+
+def test_the_opening_is_not_fetched_when_it_is_there_or_the_best_article_has_one_passage():
+    def lead_of(question, doc_id):
+        raise AssertionError("fetched")
+
+    there = [p("a", 3), p("a", 0), p("b", 1)]
+    assert with_lead("q", there, lead_of) == there
+    one_each = [p("a", 3), p("b", 2), p("c", 1)]  # a question about several articles keeps them all
+    assert with_lead("q", one_each, lead_of) == one_each
+    assert with_lead("q", [], lead_of) == []
+    ranked = [p("a", 3), p("a", 1)]
+    assert with_lead("q", ranked, lambda q, d: None) == ranked  # deleted since the search
+
+
+def test_opening_is_the_articles_first_chunk_scored_like_a_search_result(components):
+    components.ingester.run([SEEDS])
+    retriever = components.retriever
+    question = "Will Ukraine be invited to join NATO?"
+    found = retriever.retrieve(question, 50)
+    doc = found[0].doc_id
+    assert len({x.chunk_id for x in found if x.doc_id == doc}) > 2  # an article of several chunks
+    lead = retriever.opening(question, doc)
+    body = components.store.get(doc).body
+    assert lead.chunk_id == f"{doc}#0" and lead.text == body[lead.start:lead.end] and lead.start <= 5
+    assert lead.title and lead.score == pytest.approx(next(x.score for x in found if x.chunk_id == lead.chunk_id),
+                                                      abs=1e-4)
+    assert retriever.opening(question, "no-such-article") is None
 
 
 # ---- fusion ------------------------------------------------------------------------------
