@@ -6,7 +6,8 @@ A sentence is shown only when every check passes against the passages it cites:
 - every number in it occurs in the passage ("40" is not "400");
 - every name in it (a capitalised word after the first) occurs in the passage;
 - most of its content words occur together in one place of the passage (a sentence
-  and its neighbour), so words picked from unrelated sentences do not add up to support.
+  and its neighbour), so words picked from unrelated sentences do not add up to support;
+- a number given for "How many <things>?" stands in the passage next to those things.
 
 `problem()` returns the reason a sentence fails, or None. A refusal ("The passages do
 not mention the coach.") is recognised by `is_refusal` and never checked as a claim.
@@ -237,7 +238,31 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     said = content_words(sentence)
     if support(said - content_words(question) or said, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
-    return detached(sentence, cited, question)
+    return detached(sentence, cited, question) or miscounted(sentence, cited, question)
+
+
+_HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
+PEOPLE = frozenset(_stem(w) for w in """people persons spectators fans crowd visitors supporters viewers
+residents users customers workers staff employees members students delegates voters players passengers adults
+children men women jobs deaths lives dead victims casualties fatalities""".split())
+
+
+def miscounted(sentence: str, cited: Sequence[str], question: str) -> str | None:
+    """A "How many <things>?" answer whose number stands, in the passage, in no sentence that
+    speaks of those things ("Nine embassies will close" for "How many jobs will be lost?"):
+    it counts something else. Kinds of people count one another ("jobs", "staff", "fans",
+    "deaths", "lives")."""
+    m = _HOW_MANY.search(question)
+    if not m:
+        return None
+    thing = _stem(m.group(2).lower())
+    added = [n for n in numbers(sentence) if n not in numbers(question)]
+    spans = [text[a:b] for text in cited for a, b in windows(text)]
+    for n in added:
+        near = [content_words(w) for w in spans if n in numbers(w)]
+        if near and not any(thing in words or (thing in PEOPLE and words & PEOPLE) for words in near):
+            return f"the cited passage does not count {m.group(2)} with {n}"
+    return None
 
 
 def spelled_out(name: str, text: str) -> bool:

@@ -162,3 +162,15 @@ def test_an_irregular_past_is_its_verb():
     cited = ["Trade figures\nThe annual total of exports was up 35.4% in 2004."]
     assert problem("Exports grew by 35.4% in 2004.", cited, q) is None  # "grew" is the question's "grow"
     assert problem("Exports grew by 35.4% in 2004.", cited, "What happened to exports in 2004?")
+
+
+def test_a_how_many_answer_must_count_what_was_asked():
+    embassies = ["Embassies to shut\nNine overseas embassies and high commissions will close to save money."]
+    q = "How many diplomatic jobs will be lost through the closures?"
+    assert "does not count jobs" in problem("Nine overseas embassies will close.", embassies, q)
+    staff = ["Embassies to shut\nNine overseas embassies will close and 120 staff will go."]
+    assert problem("120 jobs will be lost.", staff, q) is None  # kinds of people count one another
+    lives = ["Drink-drive limit\nCutting the limit would save 65 lives a year, the study says."]
+    assert problem("Cutting the limit would prevent 65 deaths a year.", lives,
+                   "How many deaths a year could cutting the limit prevent?") is None
+    assert problem("Cutting the limit would save 65 lives a year.", lives, "How much would the limit cost?") is None
