@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.verify import NUMBER_WORDS, STOPWORDS, names
+from rag.verify import CLOCK, NUMBER_WORDS, STOPWORDS, names
 
 _WANTS_COUNT = re.compile(
     r"\bhow (?:much|many|old|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
@@ -28,8 +28,6 @@ _AMOUNT = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
     r"spring|summer|autumn|winter|week|weeks|month|months|year|years|decade|century|ago|last|next|earlier|"
     r"later|recently|soon|now|since|until|before|after|during)\b", re.I)
-# A time of day ("1300 GMT", "10:30") tells when, not how many.
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\b(?:\s?(?:am|pm|gmt|bst|et))?|\b\d{4}\s?(?:gmt|bst|et|hrs|hours)\b", re.I)
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
 # "How many ... built, and how many ... sold?" (or "..., and in what year ...?") asks two
@@ -70,7 +68,7 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
         return "does not answer the question: it asks for a sum of money and the answer gives none"
     wants_count, wants_time = bool(_WANTS_COUNT.search(question)), bool(_WANTS_TIME.search(question))
-    if wants_count and not wants_time and not two_part and not any(_COUNT.search(_CLOCK.sub(" ", s)) for s in given):
+    if wants_count and not wants_time and not two_part and not any(_COUNT.search(CLOCK.sub(" ", s)) for s in given):
         return "does not answer the question: it asks for an amount and the answer gives none"
     if (wants_count or wants_time) and not two_part and not any(_AMOUNT.search(s) for s in given):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"

@@ -3,7 +3,7 @@
 A sentence is shown only when every check passes against the passages it cites:
 
 - it does not repeat the prompt's worked examples (words found there and not in the passage);
-- every number in it occurs in the passage ("40" is not "400");
+- every number in it occurs in the passage ("40" is not "400"), and not only as a time of day;
 - every name in it (a capitalised word after the first) occurs in the passage;
 - most of its content words occur together in one place of the passage (a sentence
   and its neighbour), so words picked from unrelated sentences do not add up to support;
@@ -228,7 +228,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
     if missing:
         return f"the number {missing[0]} is not in the cited passage"
-    elsewhen = other_year(sentence, joined)
+    elsewhen = other_year(sentence, joined) or clock_time(sentence, joined)
     if elsewhen:
         return elsewhen
     asked = _folded(question)
@@ -281,6 +281,21 @@ def other_year(sentence: str, passages: str) -> str | None:
     stated = {n for n in numbers(passages) if _YEAR.fullmatch(n)}
     if said and stated and not said & stated:
         return f"the cited passage speaks of {min(stated)}, not {min(said)}"
+    return None
+
+
+# A time of day: "1300 GMT", "10:30", "7.45pm", "7pm", "1800 hours" (not "12 hours")
+_ZONE = r"\s?(?:am|pm|gmt|bst|cet|et)\b"
+CLOCK = re.compile(rf"\b\d{{1,2}}[:.]\d\d(?:{_ZONE}|\b)|\b\d{{1,4}}{_ZONE}|\b\d{{4}}\s?(?:hrs|hours)\b", re.I)
+
+
+def clock_time(sentence: str, passages: str) -> str | None:
+    """A number the sentence states as a plain number while the passage has it only as a time
+    of day ("The attendance was 1300" from a match report's "1300 GMT" kick-off)."""
+    plain = numbers(CLOCK.sub(" ", sentence))
+    timed = {n for m in CLOCK.finditer(passages) for n in numbers(m.group(0))}
+    for n in sorted(plain & timed - numbers(CLOCK.sub(" ", passages))):
+        return f"the cited passage gives {n} as a time of day"
     return None
 
 

@@ -174,3 +174,10 @@ def test_a_how_many_answer_must_count_what_was_asked():
     assert problem("Cutting the limit would prevent 65 deaths a year.", lives,
                    "How many deaths a year could cutting the limit prevent?") is None
     assert problem("Cutting the limit would save 65 lives a year.", lives, "How much would the limit cost?") is None
+
+
+def test_a_time_of_day_in_the_passage_is_not_a_plain_number():
+    report = ["Ireland 17-12 South Africa\nLansdowne Road, Dublin  1300 GMT\nIreland won a tight game."]
+    q = "What was the attendance when Ireland beat South Africa 17-12?"
+    assert "time of day" in problem("The attendance was 1300.", report, q)
+    assert problem("The match at Lansdowne Road began at 1300 GMT.", report, "When did the match begin?") is None
