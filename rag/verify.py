@@ -7,7 +7,8 @@ A sentence is shown only when every check passes against the passages it cites:
 - every name in it (a capitalised word after the first) occurs in the passage;
 - most of its content words occur together in one place of the passage (a sentence
   and its neighbour), so words picked from unrelated sentences do not add up to support;
-- a number given for "How many <things>?" stands in the passage next to those things.
+- a number given for "How many <things>?" stands in the passage next to those things, and
+  a match score is the one the passage gives to the match the sentence names.
 
 `problem()` returns the reason a sentence fails, or None. A refusal ("The passages do
 not mention the coach.") is recognised by `is_refusal` and never checked as a claim.
@@ -238,7 +239,8 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     said = content_words(sentence)
     if support(said - content_words(question) or said, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
-    return detached(sentence, cited, question) or miscounted(sentence, cited, question)
+    return detached(sentence, cited, question) or miscounted(sentence, cited, question) \
+        or misscored(sentence, cited, question)
 
 
 _HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
@@ -262,6 +264,44 @@ def miscounted(sentence: str, cited: Sequence[str], question: str) -> str | None
         near = [content_words(w) for w in spans if n in numbers(w)]
         if near and not any(thing in words or (thing in PEOPLE and words & PEOPLE) for words in near):
             return f"the cited passage does not count {m.group(2)} with {n}"
+    return None
+
+
+# A match score: "6-2 6-4", "7-6 (7-4) 6-3", "17-12"; the sets outside brackets are the score
+_SCORE = re.compile(r"(?<![\w.-])\d{1,2}-\d{1,2}(?:,?\s+(?:\(\d{1,2}-\d{1,2}\)\s*)?\d{1,2}-\d{1,2})*(?:\s+\(\d{1,2}-\d{1,2}\))?")
+_SETS = re.compile(r"\(\d{1,2}-\d{1,2}\)|(\d{1,2}-\d{1,2})")
+
+
+def _sets(score: str) -> tuple[str, ...]:
+    return tuple(m.group(1) for m in _SETS.finditer(score) if m.group(1))
+
+
+def misscored(sentence: str, cited: Sequence[str], question: str) -> str | None:
+    """A score the sentence gives to the question's players or teams that the passage gives,
+    wherever it has it, to a match between others: "Melzer beat Agassi 6-2 6-4" from
+    "Saulnier beat Spadea 6-2 6-4" in a round-up that names Melzer a sentence later. The
+    names before a score in its sentence (back to the previous score) say whose it is; a
+    score with no name there ("The top seed went down 7-6 6-3") is not held against it. Nor is
+    a score the passage does not give at all ("6-4 6-4" from "6-4 5-7 6-3")."""
+    asked = _folded(question)
+    about = {n.lower() for n in names(sentence) if _present(n.lower(), asked)}
+    claimed = [_sets(m.group(0)) for m in _SCORE.finditer(sentence) if m.group(0) not in question]
+    if not about or not claimed:
+        return None
+    for sets in claimed:
+        owners = []  # for each place the passage gives this score: the names before it
+        for text in cited:
+            for a, b in sentence_spans(text):
+                part, start = text[a:b], 0
+                for m in _SCORE.finditer(part):
+                    given = _sets(m.group(0))
+                    if any(given[i:i + len(sets)] == sets for i in range(len(given) - len(sets) + 1)):
+                        owners.append({n.lower() for n in names(" " + part[start:m.start()])})
+                    start = m.end()
+        if not owners:
+            return f"the cited passage gives no score {' '.join(sets)}"
+        if all(o and not o & about for o in owners):
+            return f"the cited passage gives {' '.join(sets)} to another match"
     return None
 
 

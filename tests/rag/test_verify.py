@@ -181,3 +181,14 @@ def test_a_time_of_day_in_the_passage_is_not_a_plain_number():
     q = "What was the attendance when Ireland beat South Africa 17-12?"
     assert "time of day" in problem("The attendance was 1300.", report, q)
     assert problem("The match at Lansdowne Road began at 1300 GMT.", report, "When did the match begin?") is None
+
+
+def test_a_score_belongs_to_the_match_whose_names_come_before_it():
+    roundup = ["SAP Open\nUnseeded Cyril Saulnier beat the fourth seed Vincent Spadea 6-2 6-4 and Tommy Haas "
+               "overcame Max Mirnyi 6-7 (2-7) 7-6 (7-3) 6-2. Melzer has now beaten Agassi twice."]
+    q = "By what score did Jurgen Melzer beat Andre Agassi?"
+    assert "another match" in problem("Jurgen Melzer beat Andre Agassi 6-2 6-4.", roundup, q)
+    assert "no score" in problem("Jurgen Melzer beat Andre Agassi 6-4 6-4.", roundup, q)
+    own = ["SAP Open\nMelzer beat Andre Agassi 6-3 6-1 in San Jose. The top seed went down 7-6 (7-4) 6-3."]
+    assert problem("Jurgen Melzer beat Andre Agassi 6-3 6-1.", own, q) is None
+    assert problem("Andre Agassi went down 7-6 6-3.", own, "What was the score when Agassi lost?") is None
