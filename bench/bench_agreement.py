@@ -24,6 +24,11 @@ survive a second reading"). Counting a reversed reply that abstains as a contrad
 withholds 14 right answers instead of 4, for 4 more wrong ones; asking a third time
 (rotate) before withholding keeps 3 of the 4 right ones but lets 4 more wrong ones
 through: no better, and slower (both measured without exempting two-sided questions).
+
+It compares the answers reports show, so a first reading that rag.relevance turned into an
+abstention (it states something, but not what was asked) counts as an abstention here,
+while the Answerer, since session 24, compares what each reading stated before asking
+whether it answers the question.
 """
 
 from __future__ import annotations

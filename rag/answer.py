@@ -179,11 +179,12 @@ class Answerer:
         prompt = messages(build_prompt(question, passages))
         raw, t_first = self._generate(prompt, on_token) if enough else ("", None)
         t_done = time.perf_counter()
-        parsed = on_question(question, parse_answer(raw, passages, question)) if enough else abstention("no_evidence")
+        parsed = parse_answer(raw, passages, question) if enough else abstention("no_evidence")
         if self.check_order and enough and len(passages) > 1 and not two_sided(question):
             if on_check:
                 on_check()
             parsed = self._read_again(question, passages, parsed)
+        parsed = on_question(question, parsed)
         parsed = with_computation(question, parsed)
         options = choice(question) if enough else None
         if options and not settled(parsed):
@@ -219,10 +220,11 @@ class Answerer:
     def _read_again(self, question: str, passages: list[Passage], parsed: ParsedAnswer) -> ParsedAnswer:
         """The answer of two readings, the second with the passages in reverse order: the
         first reading's unless the second contradicts it (then an abstention that withholds
-        its claims), or the second's when only the second answers (rag.agreement)."""
+        its claims), or the second's when only the second answers (rag.agreement). What
+        each reading states is compared before asking whether it answers the question
+        (rag.relevance): a reading that states something beside the point still said it."""
         turned = passages[::-1]
-        again = on_question(question, parse_answer(self._generate(messages(build_prompt(question, turned)))[0],
-                                                   turned, question))
+        again = parse_answer(self._generate(messages(build_prompt(question, turned)))[0], turned, question)
         if parsed.abstained:
             return parsed if again.abstained else again
         if not agreement.contradicts(agreement.said(parsed), agreement.said(again), question):

@@ -3,7 +3,8 @@
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
 by sentences that give none beyond what the question says; a "When ...?" question needs a
 time in the answer, and a "How many ...?" question a number (a time of day is not one); a
-"Which player ...?" question a name it does not hold itself."""
+"Which player ...?" question a name it does not hold itself, and a "Why ...?" question a
+reason."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ _WANTS_NAME = re.compile(
     r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
     r"writer|novel|film|album|song|award|prize)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)
+# "Why ...?" asks for a reason: an answer gives one with a word that links it ("because",
+# "for failing ...", "due to", "after ...", "to save money"), however it puts it.
+_WANTS_REASON = re.compile(r"^\W*why\b|\bon what grounds\b|\bfor what reasons?\b|\bwhat (?:was|is|were|are) the "
+                           r"(?:reasons?|cause|grounds)\b", re.I)
+_REASON = re.compile(r"\b(?:because|as|since|after|for|due|over|amid|following|to|so|owing|thanks|reason|reasons|"
+                     r"cause|caused|grounds|blamed|said|says|saying|citing|claimed|argued|felt|wanted|feared)\b", re.I)
 
 
 def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
@@ -65,6 +72,8 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
             and not any(_new_names(s, asked) for s in answer_sentences):
         return "does not answer the question: it asks which one and the answer names none the question does not"
     given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
+    if _WANTS_REASON.search(question) and not two_part and not any(_REASON.search(s) for s in given):
+        return "does not answer the question: it asks why and the answer gives no reason"
     if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
         return "does not answer the question: it asks for a sum of money and the answer gives none"
     wants_count, wants_time = bool(_WANTS_COUNT.search(question)), bool(_WANTS_TIME.search(question))

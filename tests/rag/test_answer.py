@@ -320,6 +320,19 @@ def test_when_only_the_second_reading_answers_its_answer_is_given():
     assert answer.abstained and answer.abstain_reason == "model" and len(llm.calls) == 2
 
 
+def test_a_first_reading_beside_the_point_is_still_what_the_model_said():
+    """A first reply that does not answer what is asked (no time for "When ...?") is not an
+    abstention the second reading may fill: the two readings said different things."""
+    other = Passage(chunk_id="c#0", doc_id="c.txt", text="Rutte spoke in Vilnius on Monday.", start=0, end=33,
+                    score=0.7, title="Summit")
+    llm = ScriptedLLM(replies=["Rutte spoke in Brussels [1].", "Rutte spoke on Monday [1]."])
+    answer = Answerer(FixedRetriever([P, other]), llm, check_order=True).run("When did Rutte speak?")
+    assert answer.abstained and answer.abstain_reason == "unstable"
+    llm = ScriptedLLM(replies=["Rutte spoke in Brussels [1].", "Rutte spoke in Brussels [2]."])
+    answer = Answerer(FixedRetriever([P, other]), llm, check_order=True).run("When did Rutte speak?")
+    assert answer.abstained and answer.abstain_reason == "off_question"
+
+
 def test_a_two_sided_question_is_not_checked_in_reverse_order():
     llm = ScriptedLLM("Rutte spoke in Brussels [1].")
     Answerer(FixedRetriever([P, DATELINED]), llm, check_order=True).run("Which was bigger: Brussels or Vilnius?")

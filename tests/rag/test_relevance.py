@@ -64,3 +64,12 @@ def test_a_which_player_question_needs_a_name_the_question_does_not_hold():
     assert off_question("Which player won the final?", ["Federer won it."]) is None
     assert off_question("Which team won: Chelsea or Arsenal?", ["Chelsea won it."]) is None
     assert off_question("Who found the body?", ["His grandson found it."]) is None  # "who" may be no name
+
+
+def test_a_why_question_needs_a_reason():
+    q = "Why did the ministers invite Ukraine to join?"
+    assert "asks why" in off_question(q, ["NATO allies agreed that the future of Ukraine is in NATO."])
+    for answer in ("They invited it because the war had ended.", "It was suspended for failing to attend a camp.",
+                   "The film was withdrawn due to security fears."):
+        assert off_question("Why was it dropped?", [answer]) is None
+    assert off_question("On what grounds was she cleared?", ["She was cleared by a tribunal."])
