@@ -8,7 +8,7 @@ from collections.abc import Callable
 from rag import agreement, instructions, relevance
 from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
 from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, choice, choice_sentence, computed_sentence,
-                          is_comparison, option_questions, verdict)
+                          is_comparison, option_questions, two_sided, verdict)
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
 from rag.errors import InvalidInput
@@ -47,11 +47,6 @@ def build_prompt(question: str, passages: list[Passage]) -> str:
     if is_comparison(question):
         question = f"{question} {COMPARE_HINT}"
     return USER_TEMPLATE.format(passages="\n\n".join(blocks), question=question)
-
-
-def two_sided(question: str) -> bool:
-    """An "A or B?" or comparison question: about two things, usually in two articles."""
-    return bool(choice(question)) or is_comparison(question)
 
 
 def select(retriever: Retriever, question: str, k: int, filters: Filters | None = None,

@@ -170,6 +170,11 @@ def choice(question: str) -> Choice | None:
     return c
 
 
+def two_sided(question: str) -> bool:
+    """An "A or B?" or comparison question: about two things, usually in two articles."""
+    return bool(choice(question)) or is_comparison(question)
+
+
 def verdict(c: Choice, sentence: str, quotes: list[str]) -> bool:
     """The sentence declares an option the winner ("The PlayStation Portable is cheaper")
     while no quote it rests on compares the two options: each article speaks of one, so

@@ -22,6 +22,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from rag.compare import two_sided
 from rag.prompts import ABSTAIN_PHRASE, EXAMPLE_TEXTS
 
 SUPPORT_THRESHOLD = 0.6
@@ -224,6 +225,10 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     if repeats_example(sentence, cited, question):
         return EXAMPLE_REASON
     asked_names = [n for n in names(question) if n.lower() not in _QUESTION_WORDS]
+    # a country is the scene, not the subject, unless the question has two sides (each
+    # passage names only its own side, and maybe just the country they share)
+    subjects = [n for n in asked_names if n.lower() not in SCENE_NAMES]
+    asked_names = asked_names if two_sided(question) else subjects or asked_names
     if asked_names and not any(_present(_folded(n), low) or spelled_out(n, joined) for n in asked_names):
         return f"the cited passage names none of the question's names ({', '.join(asked_names)})"
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))
@@ -273,6 +278,7 @@ _SETS = re.compile(r"\(\d{1,2}-\d{1,2}\)|(\d{1,2}-\d{1,2})")
 
 
 def _sets(score: str) -> tuple[str, ...]:
+    """The sets of a score, tie-breaks left out: "7-6 (7-4) 6-3" -> ("7-6", "6-3")."""
     return tuple(m.group(1) for m in _SETS.finditer(score) if m.group(1))
 
 
@@ -281,8 +287,8 @@ def misscored(sentence: str, cited: Sequence[str], question: str) -> str | None:
     wherever it has it, to a match between others: "Melzer beat Agassi 6-2 6-4" from
     "Saulnier beat Spadea 6-2 6-4" in a round-up that names Melzer a sentence later. The
     names before a score in its sentence (back to the previous score) say whose it is; a
-    score with no name there ("The top seed went down 7-6 6-3") is not held against it. Nor is
-    a score the passage does not give at all ("6-4 6-4" from "6-4 5-7 6-3")."""
+    score with no name there ("The top seed went down 7-6 6-3") is not held against it. A
+    score the passage does not give at all ("6-4 6-4" from "6-4 5-7 6-3") fails too."""
     asked = _folded(question)
     about = {n.lower() for n in names(sentence) if _present(n.lower(), asked)}
     claimed = [_sets(m.group(0)) for m in _SCORE.finditer(sentence) if m.group(0) not in question]

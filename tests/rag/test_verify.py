@@ -192,3 +192,15 @@ def test_a_score_belongs_to_the_match_whose_names_come_before_it():
     own = ["SAP Open\nMelzer beat Andre Agassi 6-3 6-1 in San Jose. The top seed went down 7-6 (7-4) 6-3."]
     assert problem("Jurgen Melzer beat Andre Agassi 6-3 6-1.", own, q) is None
     assert problem("Andre Agassi went down 7-6 6-3.", own, "What was the score when Agassi lost?") is None
+
+
+def test_a_country_the_question_names_is_the_scene_not_the_subject():
+    other_firm = ["Games jobs\nUK developer Argonaut Games employs about 100 people."]
+    q = "How many people does the UK games developer Rebellion employ?"
+    assert "names none of the question's names (Rebellion)" in problem("Argonaut employs about 100 people.",
+                                                                       other_firm, q)
+    own = ["Games jobs\nRebellion, based in Oxford, employs 200 people."]
+    assert problem("Rebellion employs 200 people.", own, q) is None
+    either = "Which cost UK taxpayers more: the e-University or the Millennium Dome?"  # each side's passage
+    assert problem("The e-University cost UK taxpayers £50m.", ["Waste\nThe UK e-University cost £50m."],
+                   either) is None
