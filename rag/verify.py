@@ -228,7 +228,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     # a country is the scene, not the subject, unless the question has two sides (each
     # passage names only its own side, and maybe just the country they share)
     subjects = [n for n in asked_names if n.lower() not in SCENE_NAMES]
-    asked_names = asked_names if two_sided(question) else subjects or asked_names
+    asked_names = asked_names if two_sided(question) else subjects
     if asked_names and not any(_present(_folded(n), low) or spelled_out(n, joined) for n in asked_names):
         return f"the cited passage names none of the question's names ({', '.join(asked_names)})"
     missing = sorted(numbers(sentence) - numbers(joined) - numbers(question))

@@ -204,3 +204,9 @@ def test_a_country_the_question_names_is_the_scene_not_the_subject():
     either = "Which cost UK taxpayers more: the e-University or the Millennium Dome?"  # each side's passage
     assert problem("The e-University cost UK taxpayers £50m.", ["Waste\nThe UK e-University cost £50m."],
                    either) is None
+
+
+def test_a_question_naming_only_a_country_requires_no_name():
+    robots = ["Robots learn manners\nHertfordshire researchers are teaching a robot to play pass-the-parcel."]
+    q = "At which British university were researchers teaching a robot to play pass-the-parcel?"
+    assert problem("Hertfordshire researchers were teaching it.", robots, q) is None
