@@ -108,16 +108,17 @@ IRREGULAR = {past: verb for verb, forms in (
 
 def _stem(word: str) -> str:
     """Possessive, plural -s and verb endings dropped ("exploits", "exploited" -> "exploit"),
-    an irregular past as its verb ("grew" -> "grow"); a short word stays whole."""
+    an irregular past as its verb ("grew" -> "grow"), and a final -e, so that "agreed",
+    "agrees" and "agree" meet ("agre"); a short word stays whole."""
     word = _without_possessive(word)
     if word in IRREGULAR:
-        return IRREGULAR[word]
+        return _stem(IRREGULAR[word])
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss") and not word[-2].isdigit():
         word = word[:-1]
     for ending in ("ing", "ed"):
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)]
-    return word
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def numbers(text: str) -> set[str]:

@@ -210,3 +210,10 @@ def test_a_question_naming_only_a_country_requires_no_name():
     robots = ["Robots learn manners\nHertfordshire researchers are teaching a robot to play pass-the-parcel."]
     q = "At which British university were researchers teaching a robot to play pass-the-parcel?"
     assert problem("Hertfordshire researchers were teaching it.", robots, q) is None
+
+
+def test_a_final_e_does_not_hide_a_verb_form():
+    assert content_words("Unilever agreed; prices priced") == content_words("Unilever agrees; price pricing")
+    deal = ["Slimming deal\nUnilever will pay Phytopharm £6.5m now and up to £21m in all."]
+    q = "How much did Unilever agree to pay Phytopharm straight away?"
+    assert problem("Unilever agreed to pay Phytopharm £6.5m straight away.", deal, q) is None
