@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from rag import agreement, instructions, relevance
 from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
-from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, choice, choice_sentence, computed_sentence,
-                          is_comparison, option_questions, two_sided, verdict)
+from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, asks_difference, choice, choice_sentence,
+                          computed_sentence, is_comparison, option_questions, own_difference, two_sided, verdict)
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
 from rag.errors import InvalidInput
@@ -20,6 +20,7 @@ from rag.types import Answer, Filters, Passage, Withheld
 OnToken = Callable[[str], None]
 OnCheck = Callable[[], None]  # the streamed reply is written; the model is asked again to check it
 VERDICT_REASON = "names the winner of an either-or question that no cited passage compares"
+DIFFERENCE_REASON = "states a difference no cited passage states: Byline computes differences from the cited figures"
 CANDIDATES = 3  # passages retrieved per passage given to the model, to choose diverse ones from
 _FORGEABLE = str.maketrans({"<": "(", ">": ")", "[": "(", "]": ")", '"': "'"})
 
@@ -87,13 +88,33 @@ def with_computation(question: str, parsed: ParsedAnswer, owner: Owner | None = 
         return parsed
     if options:
         parsed = without_verdicts(options, parsed)
-    computed = computed_sentence(parsed.sentences) if is_comparison(question) else None
+    elif asks_difference(question):
+        parsed = without_own_differences(parsed)
+    computed = computed_sentence(parsed.sentences) if asks_difference(question) and not parsed.abstained else None
     if computed is None:
         return parsed
     sentence, rendered = computed
     parsed.sentences.append(sentence)
     parsed.answer = f"{parsed.answer} {rendered}"
     return parsed
+
+
+def without_own_differences(parsed: ParsedAnswer) -> ParsedAnswer:
+    """A difference answer keeps its sentences of fact but not a difference the model worked
+    out itself ("80 years older than" from an age of 80): Byline computes it from the cited
+    figures instead (rag.compare.computed_sentence); when no claim is left, it is an
+    abstention."""
+    quotes = {c.id: c.quote for c in parsed.citations}
+    guessed = [s for s in parsed.sentences
+               if s.kind == "claim" and own_difference(s.text, [quotes[i] for i in s.citations if i in quotes])]
+    if not guessed:
+        return parsed
+    moved = [Withheld(s.text, DIFFERENCE_REASON) for s in guessed]
+    kept = [s for s in parsed.sentences if s not in guessed]
+    if not any(s.kind == "claim" for s in kept):
+        return abstention("unsupported", moved + parsed.withheld)
+    parsed.withheld = moved + parsed.withheld
+    return keeping(parsed, kept)
 
 
 def without_verdicts(options: Choice, parsed: ParsedAnswer) -> ParsedAnswer:

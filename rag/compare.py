@@ -58,6 +58,30 @@ def is_comparison(question: str) -> bool:
     return bool(_QUESTION.search(question))
 
 
+# "How many years older was A than B?" asks for a difference as well (measured 2026-12-07,
+# session 23: told so by COMPARE_HINT, the model compares anyway, so it is not told).
+_DIFFERENCE = re.compile(r"\bhow (?:much|many)\b.*\b(?:older|younger|longer|shorter|taller|heavier|lighter|faster|"
+                         r"slower|earlier|later|cheaper|dearer|richer|poorer)\b.*\bthan\b", re.I)
+# "80 years older than", "£4m more than": a difference stated as such
+_STATED = re.compile(r"(?<![\w.])(\d[\d,.]*)\s*(?:%|[a-z£$€]+\s+)?(?:more|less|fewer|older|younger|longer|shorter|"
+                     r"higher|lower|bigger|larger|smaller|greater|earlier|later|cheaper|dearer|taller|heavier|"
+                     r"lighter|faster|slower)\s+than\b", re.I)
+
+
+def asks_difference(question: str) -> bool:
+    """Whether the answer is a difference of two figures: a comparison question, or "how
+    many <units> older (longer, ...) than"."""
+    return is_comparison(question) or bool(_DIFFERENCE.search(question))
+
+
+def own_difference(sentence: str, quotes: list[str]) -> bool:
+    """The sentence states a difference ("Brando was 80 years older than Morrison") that no
+    quote it rests on states: the model's own arithmetic (here from "Brando, who died aged
+    80"), which Byline does itself (computed_sentence)."""
+    m = _STATED.search(sentence)
+    return bool(m) and not any(m.group(1) in [d.group(1) for d in _STATED.finditer(q)] for q in quotes)
+
+
 def quantities(sentence: Sentence) -> list[Quantity]:
     if len(sentence.citations) != 1:
         return []

@@ -250,6 +250,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
 
 
 _HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
+TIME_UNITS = frozenset("seconds minutes hours days weeks months years decades centuries".split())
 PEOPLE = frozenset(_stem(w) for w in """people persons spectators fans crowd visitors supporters viewers
 residents users customers workers staff employees members students delegates voters players passengers adults
 children men women jobs deaths lives dead victims casualties fatalities""".split())
@@ -259,9 +260,9 @@ def miscounted(sentence: str, cited: Sequence[str], question: str) -> str | None
     """A "How many <things>?" answer whose number stands, in the passage, in no sentence that
     speaks of those things ("Nine embassies will close" for "How many jobs will be lost?"):
     it counts something else. Kinds of people count one another ("jobs", "staff", "fans",
-    "deaths", "lives")."""
+    "deaths", "lives"); time is not held to it (an age or a span often stands without its unit)."""
     m = _HOW_MANY.search(question)
-    if not m:
+    if not m or m.group(2).lower() in TIME_UNITS:  # "Dr Greenspan, 79," gives an age in years
         return None
     thing = _stem(m.group(2).lower())
     added = [n for n in numbers(sentence) if n not in numbers(question)]

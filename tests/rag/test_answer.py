@@ -352,3 +352,10 @@ def test_the_model_reads_the_best_articles_opening_in_place_of_its_weakest_passa
     assert [p.chunk_id for p in answer.passages] == ["a.txt#3", "a.txt#0"]
     assert "closed in 1969" in llm.calls[0][-1]["content"] and "studied" not in llm.calls[0][-1]["content"]
     assert answer.answer == "It closed in 1969 [1]." and answer.citations[0].start == 0
+
+
+def test_a_difference_the_model_worked_out_is_withheld_and_byline_computes_it():
+    llm = ScriptedLLM("Ann Vale was 88 years older than Bo Lund [1]. Ann Vale died aged 88 [1]. Bo Lund died at 81 [2].")
+    a = Answerer(FixedRetriever([VALE, LUND]), llm).run("How many years older was Ann Vale than Bo Lund when they died?")
+    assert [w.text for w in a.withheld] == ["Ann Vale was 88 years older than Bo Lund."]
+    assert "88 [1] is 7 more than 81 [2] (computed by Byline)" in a.answer

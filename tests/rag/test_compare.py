@@ -86,3 +86,20 @@ def test_each_option_gets_its_own_question():
     asked = option_questions(c)
     assert len(asked) == 2 and asked[0].startswith("Who was older when he died? Answer for the painter Ann Vale alone")
     assert "the poet Bo Lund alone" in asked[1] and all(choice(q) is None for q in asked)
+
+
+def test_how_many_units_older_than_asks_for_a_difference():
+    from rag.compare import asks_difference
+
+    assert asks_difference("How many years older was Marlon Brando when he died than Jim Morrison?")
+    assert asks_difference("How much more did Ocean's Twelve take than Lemony Snicket?")
+    assert not asks_difference("How many years did Brando act?")
+    assert not asks_difference("How old was Brando, and was he older than his wife?")
+
+
+def test_a_difference_no_quote_states_is_the_models_own_arithmetic():
+    from rag.compare import own_difference
+
+    assert own_difference("Brando was 80 years older than Morrison.", ["Brando, who died aged 80, was a legend."])
+    assert not own_difference("It took $10.6m more than Lemony.", ["Ocean's Twelve took $10.6m more than the rest."])
+    assert not own_difference("Brando died aged 80.", ["Brando, who died aged 80, was a legend."])
