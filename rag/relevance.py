@@ -3,8 +3,8 @@
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
 by sentences that give none beyond what the question says; a "When ...?" question needs a
 time in the answer, and a "How many ...?" question a number (a time of day is not one); a
-"Which player ...?" question a name it does not hold itself, and a "Why ...?" question a
-reason."""
+"Which player ...?" question a name it does not hold itself, a "What percentage ...?" question
+a share, and a "Why ...?" question a reason."""
 
 from __future__ import annotations
 
@@ -52,6 +52,11 @@ _WANTS_NAME = re.compile(
     r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
     r"writer|novel|film|album|song|award|prize)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)
+# "What percentage ...?" asks for a share: a count ("1.1m of the 1.6m") does not give it.
+_WANTS_SHARE = re.compile(r"\b(?:what|which|by what) (?:percentage|proportion|share|fraction)\b", re.I)
+_SHARE = re.compile(r"%|\bper ?cent\b|\bpercentage points?\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b"
+                    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine) (?:in|out of) (?:\d+|ten|five|four|three)\b",
+                    re.I)
 # "Why ...?" asks for a reason: an answer gives one with a word that links it ("because",
 # "for failing ...", "due to", "after ...", "to save money"), however it puts it.
 _WANTS_REASON = re.compile(r"^\W*why\b|\bon what grounds\b|\bfor what reasons?\b|\bwhat (?:was|is|were|are) the "
@@ -74,6 +79,8 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
     if _WANTS_REASON.search(question) and not two_part and not any(_REASON.search(s) for s in given):
         return "does not answer the question: it asks why and the answer gives no reason"
+    if _WANTS_SHARE.search(question) and not two_part and not any(_SHARE.search(s) for s in given):
+        return "does not answer the question: it asks for a percentage or share and the answer gives none"
     if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
         return "does not answer the question: it asks for a sum of money and the answer gives none"
     wants_count, wants_time = bool(_WANTS_COUNT.search(question)), bool(_WANTS_TIME.search(question))

@@ -73,3 +73,10 @@ def test_a_why_question_needs_a_reason():
                    "The film was withdrawn due to security fears."):
         assert off_question("Why was it dropped?", [answer]) is None
     assert off_question("On what grounds was she cleared?", ["She was cleared by a tribunal."])
+
+
+def test_a_percentage_question_needs_a_share():
+    q = "What percentage of Muslim voters backed Labour in 2001?"
+    assert "percentage or share" in off_question(q, ["About 1.1m of the UK's 1.6m Muslims are of voting age."])
+    for answer in ("About 75% backed Labour.", "Three in four backed it.", "Half of them did.", "Some 40 per cent."):
+        assert off_question(q, [answer]) is None, answer
