@@ -79,7 +79,7 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
     if _WANTS_REASON.search(question) and not two_part and not any(_REASON.search(s) for s in given):
         return "does not answer the question: it asks why and the answer gives no reason"
-    if _WANTS_SHARE.search(question) and not two_part and not any(_SHARE.search(s) for s in given):
+    if _WANTS_SHARE.search(question) and not two_part and not any(_SHARE.search(s) for s in answer_sentences):
         return "does not answer the question: it asks for a percentage or share and the answer gives none"
     if _WANTS_MONEY.search(question) and not two_part and not any(_MONEY.search(s) for s in given):
         return "does not answer the question: it asks for a sum of money and the answer gives none"
