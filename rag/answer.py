@@ -102,35 +102,30 @@ def with_computation(question: str, parsed: ParsedAnswer, owner: Owner | None = 
 def without_own_differences(parsed: ParsedAnswer) -> ParsedAnswer:
     """A difference answer keeps its sentences of fact but not a difference the model worked
     out itself ("80 years older than" from an age of 80): Byline computes it from the cited
-    figures instead (rag.compare.computed_sentence); when no claim is left, it is an
-    abstention."""
-    quotes = {c.id: c.quote for c in parsed.citations}
-    guessed = [s for s in parsed.sentences
-               if s.kind == "claim" and own_difference(s.text, [quotes[i] for i in s.citations if i in quotes])]
-    if not guessed:
-        return parsed
-    moved = [Withheld(s.text, DIFFERENCE_REASON) for s in guessed]
-    kept = [s for s in parsed.sentences if s not in guessed]
-    if not any(s.kind == "claim" for s in kept):
-        return abstention("unsupported", moved + parsed.withheld)
-    parsed.withheld = moved + parsed.withheld
-    return keeping(parsed, kept)
+    figures instead (rag.compare.computed_sentence)."""
+    return withholding(parsed, own_difference, DIFFERENCE_REASON)
 
 
 def without_verdicts(options: Choice, parsed: ParsedAnswer) -> ParsedAnswer:
     """An "A or B?" answer that the cited figures do not settle keeps its sentences of fact
-    but not the model's own verdict ("B is cheaper [1]" from an article about B alone);
-    when no claim is left, it is an abstention."""
+    but not the model's own verdict ("B is cheaper [1]" from an article about B alone)."""
+    return withholding(parsed, lambda text, quotes: verdict(options, text, quotes), VERDICT_REASON)
+
+
+def withholding(parsed: ParsedAnswer, guessed: Callable[[str, list[str]], bool], reason: str) -> ParsedAnswer:
+    """The answer without the claims that `guessed` (a claim's text and its quotes) finds to
+    be the model's own conclusion, withheld with `reason`; when no claim is left, an
+    abstention."""
     quotes = {c.id: c.quote for c in parsed.citations}
-    guessed = [s for s in parsed.sentences
-               if s.kind == "claim" and verdict(options, s.text, [quotes[i] for i in s.citations if i in quotes])]
-    if not guessed:
+    moved = [s for s in parsed.sentences
+             if s.kind == "claim" and guessed(s.text, [quotes[i] for i in s.citations if i in quotes])]
+    if not moved:
         return parsed
-    moved = [Withheld(s.text, VERDICT_REASON) for s in guessed]
-    kept = [s for s in parsed.sentences if s not in guessed]
+    kept = [s for s in parsed.sentences if s not in moved]
+    withheld = [Withheld(s.text, reason) for s in moved] + parsed.withheld
     if not any(s.kind == "claim" for s in kept):
-        return abstention("unsupported", moved + parsed.withheld)
-    parsed.withheld = moved + parsed.withheld
+        return abstention("unsupported", withheld)
+    parsed.withheld = withheld
     return keeping(parsed, kept)
 
 
