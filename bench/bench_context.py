@@ -33,7 +33,6 @@ from eval.matching import mentions_any
 from rag.answer import build_prompt, select
 from rag.components import Components
 from rag.context import lean
-from rag.retrieval import with_lead
 from rag.model_files import ensure_gguf
 from rag.settings import Settings
 
@@ -54,7 +53,8 @@ def main() -> None:
         rows: dict[str, dict[str, list]] = {}
         for item in items:
             found = select(c.retriever, item.question, settings.top_k, margin=settings.article_margin)
-            whole = with_lead(item.question, found, c.retriever.opening) if settings.lead_passage else found
+            whole = select(c.retriever, item.question, settings.top_k, margin=settings.article_margin,
+                           lead_of=c.retriever.opening if settings.lead_passage else None)
             variants = {"whole": (whole, 0.0), "no lead": (found, 0.0)}
             for n, share in ((0, 0.5), (0, 0.6), (1, 0.5), (1, 0.6)):
                 t = time.perf_counter()

@@ -51,13 +51,15 @@ def build_prompt(question: str, passages: list[Passage]) -> str:
 
 
 def select(retriever: Retriever, question: str, k: int, filters: Filters | None = None,
-           margin: float | None = None) -> list[Passage]:
+           margin: float | None = None, lead_of: Lead | None = None) -> list[Passage]:
     """The k passages the model reads, of k * CANDIDATES retrieved: each text once, then
     diverse (rag.retrieval). An "A or B?" or comparison question is about two articles
     however they score, so it always keeps a slot for a second one; another question only
-    when one comes within `margin`."""
+    when one comes within `margin`. Given `lead_of`, the best article's opening takes its
+    weakest slot (rag.retrieval.with_lead)."""
     candidates = distinct(retriever.retrieve(question, k * CANDIDATES, filters))
-    return diverse(candidates, k, margin=None if two_sided(question) else margin)
+    chosen = diverse(candidates, k, margin=None if two_sided(question) else margin)
+    return with_lead(question, chosen, lead_of) if lead_of else chosen
 
 
 def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
@@ -71,7 +73,8 @@ def on_question(question: str, parsed: ParsedAnswer) -> ParsedAnswer:
 
 
 def with_computation(question: str, parsed: ParsedAnswer, owner: Owner | None = None) -> ParsedAnswer:
-    """A comparison answer gains the difference of its two cited figures, computed here; an
+    """A comparison answer gains the difference of its two cited figures, computed here (a
+    difference the model worked out itself is withheld); an
     "A or B?" answer whose figures settle it names the winner with both figures (first),
     and keeps only the sentences that do not name the other option (the answer is the
     winner). `owner` tells which option a figure is about when its sentence does not say."""
@@ -86,11 +89,12 @@ def with_computation(question: str, parsed: ParsedAnswer, owner: Owner | None = 
         parsed.sentences = [sentence, *keep]
         parsed.answer = " ".join([rendered, *(render(s.text, s.citations) for s in keep)])
         return parsed
+    difference = asks_difference(question)
     if options:
         parsed = without_verdicts(options, parsed)
-    elif asks_difference(question):
+    elif difference:
         parsed = without_own_differences(parsed)
-    computed = computed_sentence(parsed.sentences) if asks_difference(question) and not parsed.abstained else None
+    computed = computed_sentence(parsed.sentences) if difference and not parsed.abstained else None
     if computed is None:
         return parsed
     sentence, rendered = computed
@@ -179,9 +183,7 @@ class Answerer:
             raise InvalidInput("the question is empty")
         t0 = time.perf_counter()
         k = top_k or self.top_k
-        passages = select(self.retriever, question, k, filters, self.article_margin)
-        if self.lead_of is not None:
-            passages = with_lead(question, passages, self.lead_of)
+        passages = select(self.retriever, question, k, filters, self.article_margin, self.lead_of)
         t_retrieved = time.perf_counter()
         enough = bool(passages) and max(p.score for p in passages) >= self.min_evidence
         if enough and self.embedder is not None and self.body_of is not None:

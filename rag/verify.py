@@ -342,9 +342,8 @@ def clock_time(sentence: str, passages: str) -> str | None:
     of day ("The attendance was 1300" from a match report's "1300 GMT" kick-off)."""
     plain = numbers(CLOCK.sub(" ", sentence))
     timed = {n for m in CLOCK.finditer(passages) for n in numbers(m.group(0))}
-    for n in sorted(plain & timed - numbers(CLOCK.sub(" ", passages))):
-        return f"the cited passage gives {n} as a time of day"
-    return None
+    only_timed = sorted(plain & timed - numbers(CLOCK.sub(" ", passages)))
+    return f"the cited passage gives {only_timed[0]} as a time of day" if only_timed else None
 
 
 # Countries, their short forms and their peoples set a news story's scene ("the failed UK
