@@ -3,8 +3,8 @@
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
 by sentences that give none beyond what the question says; a "When ...?" question needs a
 time in the answer, and a "How many ...?" question a number (a time of day is not one); a
-"Which player ...?" question a name it does not hold itself, a "What percentage ...?" question
-a share, and a "Why ...?" question a reason."""
+"Which player ...?" or "What is the name of ...?" question a name it does not hold itself, a
+"What percentage ...?" question a share, and a "Why ...?" question a reason."""
 
 from __future__ import annotations
 
@@ -44,14 +44,18 @@ _WANTS_MONEY = re.compile(
 _MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees?|roubles?|pence|cents?)\b"
                     r"|\d\s?(?:m|bn|k|million|billion)\b", re.I)
 
-# "Which player ...?", "What award ...?" asks for someone or something by name. ("Who ...?" is
-# not held to it: "his grandson" answers "Who found the body?") "Which team won: A or B?"
-# names its answer already, so a question with "or" is not held to it either.
+# "Which player ...?", "What award ...?", "What is the name of ...?", "What was it called?" asks
+# for someone or something by name. ("Who ...?" is not held to it: "his grandson" answers "Who
+# found the body?") "Which team won: A or B?" names its answer already, so a question with
+# "or" is not held to it either.
 _WANTS_NAME = re.compile(
     r"^\W*(?:which|what) (?:player|team|club|side|country|company|firm|city|town|party|band|singer|actor|"
     r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
-    r"writer|novel|film|album|song|award|prize)\b", re.I)
+    r"writer|novel|film|album|song|award|prize)\b"
+    r"|^\W*what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
+    r"|^\W*what\b.*\b(?:called|named|known as)\W*$", re.I)
 _OR = re.compile(r"\bor\b", re.I)
+_QUOTED = re.compile(r"(?<!\w)['\u2018\"\u201c]([^'\u2019\"\u201d]{1,40})['\u2019\"\u201d](?!\w)")
 # "What percentage ...?" asks for a share: a count ("1.1m of the 1.6m") does not give it.
 _WANTS_SHARE = re.compile(r"\b(?:what|which|by what) (?:percentage|proportion|share|fraction)\b", re.I)
 _SHARE = re.compile(r"%|\bper ?cent\b|\bpercentage points?\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b"
@@ -92,7 +96,12 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
 
 
 def _new_names(sentence: str, asked: set[str]) -> list[str]:
-    """The sentence's capitalised words, its first included, that the question does not hold."""
+    """The sentence's capitalised words, its first included, and the words it quotes (a name
+    may be written in lower case: 'i-foot'), that the question does not hold."""
     first = sentence.split()[0].strip(".,'\"") if sentence.split() else ""
-    return [n for n in [first, *names(sentence)]
-            if n[:1].isupper() and n.lower() not in asked and n.lower() not in STOPWORDS]
+    quoted = [w for q in _QUOTED.findall(sentence) for w in q.split()]
+
+    def new(word: str) -> bool:  # "Live-Shot" is held by a question that says "Live-Shot"
+        return not all(part in asked for part in word.lower().split("-"))
+    return [n for n in [first, *names(sentence)] if n[:1].isupper() and new(n)
+            and n.lower() not in STOPWORDS] + [w for w in quoted if new(w)]

@@ -66,6 +66,17 @@ def test_a_which_player_question_needs_a_name_the_question_does_not_hold():
     assert off_question("Who found the body?", ["His grandson found it."]) is None  # "who" may be no name
 
 
+def test_a_question_for_a_name_needs_one_the_question_does_not_hold():
+    q = "What is the real name of the band's guitarist Mick Mars?"
+    assert off_question(q, ["The real name of the guitarist Mick Mars is Mick Mars."])
+    assert off_question(q, ["His real name is Bob Deal."]) is None
+    q = "What is the name of the ranch where the Live-Shot owner keeps his rifle?"
+    assert off_question(q, ["The Live-Shot owner keeps it on a small reserve on his ranch."])
+    assert off_question("What was the search engine first called?", ["It was first called something else."])
+    # a name written in lower case counts when the answer quotes it
+    assert off_question("What is the name of the egg-shaped robot?", ["The egg-shaped 'i-foot'."]) is None
+
+
 def test_a_why_question_needs_a_reason():
     q = "Why did the ministers invite Ukraine to join?"
     assert "asks why" in off_question(q, ["NATO allies agreed that the future of Ukraine is in NATO."])
