@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from rag import agreement, instructions, relevance
+from rag.ages import read_ages
 from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
 from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, asks_difference, choice, choice_sentence,
                           computed_sentence, is_comparison, option_questions, own_difference, two_sided, verdict)
@@ -190,16 +191,17 @@ class Answerer:
             passages = lean(question, passages, self.embedder, self.body_of, self.neighbours, self.share)
         t_selected = time.perf_counter()
         prompt = messages(build_prompt(question, passages))
-        raw, t_first = self._generate(prompt, on_token) if enough else ("", None)
+        options = choice(question) if enough else None
+        aged = read_ages(question, options, passages) if enough else None  # Byline compares them itself
+        raw, t_first = self._generate(prompt, on_token) if enough and aged is None else ("", None)
         t_done = time.perf_counter()
-        parsed = parse_answer(raw, passages, question) if enough else abstention("no_evidence")
-        if self.check_order and enough and len(passages) > 1 and not two_sided(question):
+        parsed = aged or (parse_answer(raw, passages, question) if enough else abstention("no_evidence"))
+        if self.check_order and aged is None and enough and len(passages) > 1 and not two_sided(question):
             if on_check:
                 on_check()
             parsed = self._read_again(question, passages, parsed)
-        parsed = on_question(question, parsed)
-        parsed = with_computation(question, parsed)
-        options = choice(question) if enough else None
+        if aged is None:
+            parsed = with_computation(question, on_question(question, parsed))
         if options and not settled(parsed):
             if on_check:
                 on_check()

@@ -83,7 +83,7 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
         sentences.append(Sentence(sentence_text, ids, True))
     if not any(s.kind == "claim" for s in sentences):
         return abstention("model" if refused else "unsupported", withheld)
-    citations = [_citation(cid, passages[i], quotes[i]) for i, cid in sorted(numbering.items(), key=lambda x: x[1])]
+    citations = [citation(cid, passages[i], quotes[i]) for i, cid in sorted(numbering.items(), key=lambda x: x[1])]
     return ParsedAnswer(render_all(sentences), False, sentences, citations, withheld, None)
 
 
@@ -175,7 +175,7 @@ def best_span(sentence: str, passage_text: str, question: str = "") -> tuple[int
     return max([*verify.windows(passage_text, 1), *verify.windows(passage_text, verify.WINDOW)], key=score)
 
 
-def _citation(cid: int, p: Passage, spans: list[tuple[int, int]]) -> Citation:
+def citation(cid: int, p: Passage, spans: list[tuple[int, int]]) -> Citation:
     start = min(s for s, _ in spans)
     end = max(e for _, e in spans)
     return Citation(id=cid, doc_id=p.doc_id, title=p.title, source=p.source,

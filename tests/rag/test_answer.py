@@ -186,38 +186,55 @@ def test_a_withheld_verdict_takes_its_citation_with_it():
     assert [s.citations for s in parsed.sentences] == [[1]]
 
 
-VALE = Passage(chunk_id="v#0", doc_id="v.txt", text="The painter Ann Vale died at home aged 88.", start=0, end=41,
-               score=0.8, title="Ann Vale dies")
-LUND = Passage(chunk_id="l#0", doc_id="l.txt", text="The poet Bo Lund has died in Oslo at 81.", start=0, end=40,
-               score=0.7, title="Bo Lund dies")
-OLDER = "Who was older when he died: the painter Ann Vale or the poet Bo Lund?"
+VALE = Passage(chunk_id="v#0", doc_id="v.txt", text="The painter Ann Vale sold a canvas for £88,000.", start=0,
+               end=47, score=0.8, title="Ann Vale sale")
+LUND = Passage(chunk_id="l#0", doc_id="l.txt", text="The poet Bo Lund sold his letters for £81,000.", start=0, end=46,
+               score=0.7, title="Bo Lund sale")
+OLDER = "Whose work fetched more: the painter Ann Vale or the poet Bo Lund?"
 
 
 def test_an_either_or_answer_without_both_figures_asks_for_each_option():
-    llm = ScriptedLLM(replies=["The painter Ann Vale died at home [1].", "Ann Vale died aged 88 [1].",
-                               "Bo Lund died at 81 [2]."])
+    llm = ScriptedLLM(replies=["The painter Ann Vale sold a canvas [1].", "Ann Vale sold it for £88,000 [1].",
+                               "Bo Lund sold them for £81,000 [2]."])
     streamed = []
     a = Answerer(FixedRetriever([VALE, LUND]), llm, top_k=2).run(OLDER, on_token=streamed.append)
-    assert len(llm.calls) == 3 and "".join(streamed) == "The painter Ann Vale died at home [1]."
+    assert len(llm.calls) == 3 and "".join(streamed) == "The painter Ann Vale sold a canvas [1]."
     asked = [m[-1]["content"].rsplit("Question: ", 1)[1] for m in llm.calls]
-    assert asked[1].startswith("Who was older when he died? Answer for the painter Ann Vale alone")
-    assert a.answer.startswith("the painter Ann Vale: 88 [1], against 81 [2]: 7 more (computed by Byline).")
+    assert asked[1].startswith("Whose work fetched more? Answer for the painter Ann Vale alone")
+    assert a.answer.startswith("the painter Ann Vale: £88,000 [1], against £81,000 [2]: £7,000 more (computed by Byline).")
     assert all(m[-1]["content"].split("Question:")[0] == llm.calls[0][-1]["content"].split("Question:")[0]
                for m in llm.calls)  # the same passages
     assert llm.afters == [None, llm.calls[0], llm.calls[0]]  # follow-ups of the first prompt
 
 
 def test_option_replies_that_do_not_settle_it_leave_the_first_answer():
-    llm = ScriptedLLM(replies=["The painter Ann Vale died at home [1].", "Ann Vale died at home [1].",
+    llm = ScriptedLLM(replies=["The painter Ann Vale sold a canvas [1].", "Ann Vale sold a canvas [1].",
                                ABSTAIN_PHRASE])
     a = Answerer(FixedRetriever([VALE, LUND]), llm, top_k=2).run(OLDER)
-    assert len(llm.calls) == 3 and a.answer == "The painter Ann Vale died at home [1]."
+    assert len(llm.calls) == 3 and a.answer == "The painter Ann Vale sold a canvas [1]."
 
 
 def test_a_settled_either_or_answer_asks_nothing_more():
-    llm = ScriptedLLM(replies=["Ann Vale died aged 88 [1]. Bo Lund died at 81 [2]."])
+    llm = ScriptedLLM(replies=["Ann Vale sold it for £88,000 [1]. Bo Lund sold them for £81,000 [2]."])
     a = Answerer(FixedRetriever([VALE, LUND]), llm, top_k=2).run(OLDER)
     assert len(llm.calls) == 1 and "(computed by Byline)" in a.answer
+
+
+def test_an_age_question_whose_ages_are_in_the_passages_is_answered_by_byline_without_the_model():
+    vale = Passage(chunk_id="v#0", doc_id="v.txt", text="The painter Ann Vale died at home aged 88.", start=0, end=41,
+                   score=0.8, title="Ann Vale dies")
+    lund = Passage(chunk_id="l#0", doc_id="l.txt", text="The poet Bo Lund has died in Oslo at 81.", start=0, end=40,
+                   score=0.7, title="Bo Lund dies")
+    llm = ScriptedLLM("Ann Vale was older [1].")
+    a = Answerer(FixedRetriever([vale, lund]), llm, top_k=2, check_order=True).run(
+        "Who was older when they died: the painter Ann Vale or the poet Bo Lund?")
+    assert llm.calls == [] and not a.abstained
+    assert a.answer == "Vale: aged 88 [1], against 81 [2]: 7 years older (computed by Byline). Vale, aged 88 [1]."
+    assert [c.quote for c in a.citations] == [vale.text, lund.text]
+    a = Answerer(FixedRetriever([vale, lund]), llm, top_k=2).run("How many years older was Ann Vale than Bo Lund?")
+    assert llm.calls == [] and a.answer.endswith("Vale (88) [1] is 7 years older than Lund (81) [2] (computed by Byline).")
+    a = Answerer(FixedRetriever([vale]), llm, top_k=2).run("How many years older was Ann Vale than Bo Lund?")
+    assert len(llm.calls) == 1  # one age is not in the passages: the model reads them
 
 
 WPP = Passage(chunk_id="w#0", doc_id="w.txt", text="Pre-tax profits rose 15% to £546m.", start=0, end=34, score=0.8,
@@ -249,7 +266,7 @@ def test_an_either_or_question_keeps_a_slot_for_the_second_article_however_it_sc
                     score=0.9 - n / 100, title="Ann Vale dies") for n in range(3)]
     lund = Passage(chunk_id="l#0", doc_id="l.txt", text=LUND.text, start=0, end=40, score=0.5, title=LUND.title)
     retriever = FixedRetriever([*vale, lund])
-    llm = ScriptedLLM(replies=["Ann Vale died aged 88 [1]. Bo Lund died at 81 [2]."])
+    llm = ScriptedLLM(replies=["Ann Vale sold it for £88,000 [1]. Bo Lund sold them for £81,000 [2]."])
     two = Answerer(retriever, llm, top_k=3, article_margin=0.15).run(OLDER)
     one = Answerer(retriever, ScriptedLLM(ABSTAIN_PHRASE), top_k=3, article_margin=0.15).run("What did Ann Vale paint?")
     assert [p.doc_id for p in two.passages] == ["v.txt", "v.txt", "l.txt"]
@@ -260,7 +277,7 @@ def test_a_story_filed_twice_takes_one_slot_and_leaves_the_rest_to_other_article
     vale = [Passage(chunk_id=f"{doc}#{n}", doc_id=doc, text=f"Ann Vale painted {n} murals.", start=0, end=24,
                     score=0.9 - n / 100, title="Ann Vale dies") for doc in ("v.txt", "copy.txt") for n in range(2)]
     lund = Passage(chunk_id="l#0", doc_id="l.txt", text=LUND.text, start=0, end=40, score=0.5, title=LUND.title)
-    llm = ScriptedLLM(replies=["Ann Vale died aged 88 [1]. Bo Lund died at 81 [3]."])
+    llm = ScriptedLLM(replies=["Ann Vale sold it for £88,000 [1]. Bo Lund sold them for £81,000 [3]."])
     a = Answerer(FixedRetriever([*sorted(vale, key=lambda p: -p.score), lund]), llm, top_k=3).run(OLDER)
     assert [p.chunk_id for p in a.passages] == ["v.txt#0", "v.txt#1", "l#0"]
 
@@ -355,7 +372,8 @@ def test_the_model_reads_the_best_articles_opening_in_place_of_its_weakest_passa
 
 
 def test_a_difference_the_model_worked_out_is_withheld_and_byline_computes_it():
-    llm = ScriptedLLM("Ann Vale was 88 years older than Bo Lund [1]. Ann Vale died aged 88 [1]. Bo Lund died at 81 [2].")
-    a = Answerer(FixedRetriever([VALE, LUND]), llm).run("How many years older was Ann Vale than Bo Lund when they died?")
-    assert [w.text for w in a.withheld] == ["Ann Vale was 88 years older than Bo Lund."]
-    assert "88 [1] is 7 more than 81 [2] (computed by Byline)" in a.answer
+    llm = ScriptedLLM("Ann Vale got £88,000 more than Bo Lund [1]. Ann Vale sold it for £88,000 [1]. "
+                      "Bo Lund sold them for £81,000 [2].")
+    a = Answerer(FixedRetriever([VALE, LUND]), llm).run("How much more did Ann Vale's canvas fetch than Bo Lund's letters?")
+    assert [w.text for w in a.withheld] == ["Ann Vale got £88,000 more than Bo Lund."]
+    assert "£88,000 [1] is £7,000 more than £81,000 [2] (computed by Byline)" in a.answer
