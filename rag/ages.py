@@ -3,8 +3,9 @@
 
 News gives an age in a few fixed forms: "Bell, 30, ...", "the 30-year-old Bath prop Bell",
 "Bell (30)", "Brando, who died last July at the age of 80". `read_ages` finds the age of each
-of the question's two people in the passages and states it as a cited sentence ("Bell, aged
-30 [1]."); rag.compare then does the comparison as it does for figures the model
+of the question's two people in the passages (the Answerer gives it the rest of their
+articles too when the ranked passages lack one), states each as a cited sentence ("Bell,
+aged 30 [1].") and computes the comparison, as rag.compare does for figures the model
 states. A person is found by surname (the last capitalised word the question gives them);
 one with no age, or two different ages, in the passages is not read: the model answers as
 before.

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from rag import agreement, instructions, relevance
-from rag.ages import read_ages
+from rag.ages import people, read_ages
 from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
 from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, asks_difference, choice, choice_sentence,
                           computed_sentence, is_comparison, option_questions, own_difference, two_sided, verdict)
@@ -20,6 +20,7 @@ from rag.types import Answer, Filters, Passage, Withheld
 
 OnToken = Callable[[str], None]
 OnCheck = Callable[[], None]  # the streamed reply is written; the model is asked again to check it
+Article = Callable[[str], list[Passage]]  # doc_id -> the article's chunks in reading order
 VERDICT_REASON = "names the winner of an either-or question that no cited passage compares"
 DIFFERENCE_REASON = "states a difference no cited passage states: Byline computes differences from the cited figures"
 CANDIDATES = 3  # passages retrieved per passage given to the model, to choose diverse ones from
@@ -157,7 +158,7 @@ class Answerer:
                  temperature: float = 0.0, model_name: str | None = None, min_evidence: float = 0.0,
                  embedder: Embedder | None = None, body_of: Bodies | None = None, neighbours: int = 0,
                  share: float = 0.5, article_margin: float | None = None, check_order: bool = False,
-                 lead_of: Lead | None = None):
+                 lead_of: Lead | None = None, article_of: Article | None = None):
         if top_k < 1 or max_tokens < 1:
             raise ValueError("top_k and max_tokens must be >= 1")
         self.retriever = retriever
@@ -174,6 +175,7 @@ class Answerer:
         self.article_margin = article_margin
         self.check_order = check_order
         self.lead_of = lead_of
+        self.article_of = article_of
 
     def run(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             on_token: OnToken | None = None, on_check: OnCheck | None = None) -> Answer:
@@ -192,7 +194,7 @@ class Answerer:
         t_selected = time.perf_counter()
         prompt = messages(build_prompt(question, passages))
         options = choice(question) if enough else None
-        aged = read_ages(question, options, passages) if enough else None  # Byline compares them itself
+        aged = self._ages(question, options, passages) if enough else None  # Byline compares them itself
         raw, t_first = self._generate(prompt, on_token) if enough and aged is None else ("", None)
         t_done = time.perf_counter()
         parsed = aged or (parse_answer(raw, passages, question) if enough else abstention("no_evidence"))
@@ -219,6 +221,18 @@ class Answerer:
                         "prompt": ms(t_selected, t_first), "generate": ms(t_selected, t_done),
                         "verify": ms(t_done, t_verified), "total": ms(t0, t_verified)},
             passages=passages, withheld=parsed.withheld, abstain_reason=parsed.abstain_reason)
+
+    def _ages(self, question: str, options: Choice | None, passages: list[Passage]) -> ParsedAnswer | None:
+        """The answer to a question comparing two people's ages, read by code (rag.ages) from
+        the passages or, given `article_of`, from the rest of their articles (an age is often
+        given once, at a person's first mention, outside the passages that rank best)."""
+        found = read_ages(question, options, passages)
+        if found is not None or self.article_of is None or people(question, options) is None:
+            return found
+        seen = {p.chunk_id for p in passages}
+        rest = [c for doc in dict.fromkeys(p.doc_id for p in passages) for c in self.article_of(doc)
+                if c.chunk_id not in seen]
+        return read_ages(question, options, passages + rest)
 
     def _generate(self, prompt: list[dict], on_token: OnToken | None = None,
                   after: list[dict] | None = None) -> tuple[str, float | None]:

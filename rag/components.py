@@ -180,4 +180,5 @@ class Components:
                         embedder=self.embedder if s.lean_context else None,
                         body_of=lambda doc_id: self.store.get(doc_id).body, neighbours=s.context_neighbours,
                         share=s.context_share, article_margin=s.article_margin, check_order=s.check_order,
-                        lead_of=self.retriever.opening if s.lead_passage else None)
+                        lead_of=self.retriever.opening if s.lead_passage else None,
+                        article_of=self.retriever.article)

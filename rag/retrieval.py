@@ -39,6 +39,10 @@ class DenseRetriever:
         found = self.store.passages([chunk_id(doc_id, 0)], embed_one(self.embedder, query))
         return found[0] if found else None
 
+    def article(self, doc_id: str) -> list[Passage]:
+        """The article's chunks in reading order (score 0: ranked against nothing)."""
+        return self.store.article_passages(doc_id)
+
     def _checked(self, query: str, top_k: int | None) -> tuple[str, int]:
         query = query.strip()
         if not query:

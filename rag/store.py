@@ -379,6 +379,16 @@ class ChromaStore:
                 found[p.chunk_id] = p
         return [found[c] for c in ids if c in found]
 
+    def article_passages(self, doc_id: str) -> list[Passage]:
+        """One article's current chunks in reading order, unscored (score 0); [] when there is
+        no such article."""
+        gen = self._current_generations([doc_id]).get(doc_id)
+        if gen is None:
+            return []
+        got = self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _generation(r[2]) == gen]
+        return [self._passage(sid, text, m, 1.0) for sid, text, m in sorted(rows, key=lambda r: r[2]["index"])]
+
     def count_chunks(self) -> int:
         """Stored chunks, including any of a generation being written or swept."""
         return self._chunks.count()

@@ -237,6 +237,29 @@ def test_an_age_question_whose_ages_are_in_the_passages_is_answered_by_byline_wi
     assert len(llm.calls) == 1  # one age is not in the passages: the model reads them
 
 
+def test_an_age_outside_the_passages_is_read_from_the_rest_of_their_articles():
+    vale = Passage(chunk_id="v#0", doc_id="v.txt", text="The painter Ann Vale died at home aged 88.", start=0, end=41,
+                   score=0.8, title="Ann Vale dies")
+    lund = Passage(chunk_id="l#0", doc_id="l.txt", text="The poet Bo Lund has died.", start=0, end=26, score=0.7,
+                   title="Bo Lund dies")
+    later = Passage(chunk_id="l#3", doc_id="l.txt", text="Lund, 81, wrote ten books.", start=90, end=116, score=0.0,
+                    title="Bo Lund dies")
+    fetched = []
+
+    def article_of(doc_id):
+        fetched.append(doc_id)
+        return {"v.txt": [vale], "l.txt": [lund, later]}[doc_id]
+
+    llm = ScriptedLLM("Ann Vale was older [1].")
+    a = Answerer(FixedRetriever([vale, lund]), llm, top_k=2, article_of=article_of).run(
+        "How many years older was Ann Vale than Bo Lund?")
+    assert llm.calls == [] and fetched == ["v.txt", "l.txt"]
+    assert a.answer.endswith("Vale (88) [1] is 7 years older than Lund (81) [2] (computed by Byline).")
+    assert (a.citations[1].chunk_id, a.citations[1].quote, a.citations[1].start) == ("l#3", later.text, 90)
+    Answerer(FixedRetriever([vale, lund]), llm, top_k=2, article_of=article_of).run("When did Bo Lund die?")
+    assert fetched == ["v.txt", "l.txt"]  # only for a question comparing ages
+
+
 WPP = Passage(chunk_id="w#0", doc_id="w.txt", text="Pre-tax profits rose 15% to £546m.", start=0, end=34, score=0.8,
               title="WPP profits up")
 BARCLAYS = Passage(chunk_id="c#0", doc_id="c.txt", text="Barclays' pre-tax profits rose by 20% to £4.6bn.", start=0,

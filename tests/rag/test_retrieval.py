@@ -97,6 +97,17 @@ def test_opening_is_the_articles_first_chunk_scored_like_a_search_result(compone
     assert retriever.opening(question, "no-such-article") is None
 
 
+def test_article_is_its_current_chunks_in_reading_order(components):
+    components.ingester.run([SEEDS])
+    doc = components.retriever.retrieve("Will Ukraine be invited to join NATO?", 1)[0].doc_id
+    chunks = components.retriever.article(doc)
+    body = components.store.get(doc).body
+    assert [c.chunk_id for c in chunks] == [f"{doc}#{i}" for i in range(len(chunks))] and len(chunks) > 2
+    assert all(c.text == body[c.start:c.end] and c.score == 0 for c in chunks)
+    assert chunks[-1].end >= len(body.rstrip()) - 1  # the whole article
+    assert components.retriever.article("no-such-article") == []
+
+
 # ---- fusion ------------------------------------------------------------------------------
 
 def test_rrf_rewards_agreement_and_weights_each_ranking():
