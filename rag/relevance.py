@@ -3,15 +3,16 @@
 `off_question`: a question for an amount, a date, an age or a sum of money is not answered
 by sentences that give none beyond what the question says; a "When ...?" question needs a
 time in the answer, and a "How many ...?" question a number (a time of day is not one); a
-"Which player ...?" or "What is the name of ...?" question a name it does not hold itself, a
-"What percentage ...?" question a share, and a "Why ...?" question a reason."""
+"Which player ...?" or "What is the name of ...?" question a name it does not hold itself (a
+"Which city ...?" question one that is not a country), a "What percentage ...?" question a
+share, and a "Why ...?" question a reason."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from rag.verify import CLOCK, NUMBER_WORDS, STOPWORDS, names
+from rag.verify import CLOCK, NUMBER_WORDS, SCENE_NAMES, STOPWORDS, names
 
 _WANTS_COUNT = re.compile(
     r"\bhow (?:much|many|old|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
@@ -55,6 +56,8 @@ _WANTS_NAME = re.compile(
     r"|^\W*what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
     r"|^\W*what\b.*\b(?:called|named|known as)\W*$", re.I)
 _OR = re.compile(r"\bor\b", re.I)
+# "In which city ...?" is not answered by a country ("Switzerland" for Basel)
+_WANTS_CITY = re.compile(r"\bwhich (?:city|town|village)\b", re.I)
 _QUOTED = re.compile(r"(?<!\w)['\u2018\"\u201c]([^'\u2019\"\u201d]{1,40})['\u2019\"\u201d](?!\w)")
 # "What percentage ...?" asks for a share: a count ("1.1m of the 1.6m") does not give it.
 _WANTS_SHARE = re.compile(r"\b(?:what|which|by what) (?:percentage|proportion|share|fraction)\b", re.I)
@@ -80,6 +83,9 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     if _WANTS_NAME.search(question) and not _OR.search(question) and not two_part \
             and not any(_new_names(s, asked) for s in answer_sentences):
         return "does not answer the question: it asks which one and the answer names none the question does not"
+    if _WANTS_CITY.search(question) and not _OR.search(question) and not two_part \
+            and not any(n.lower() not in SCENE_NAMES for s in answer_sentences for n in _new_names(s, asked)):
+        return "does not answer the question: it asks which city and the answer names none, or only a country"
     given = [_TOKEN.sub(lambda m: " " if m.group(0).lower() in asked else m.group(0), s) for s in answer_sentences]
     if _WANTS_REASON.search(question) and not two_part and not any(_REASON.search(s) for s in given):
         return "does not answer the question: it asks why and the answer gives no reason"

@@ -77,6 +77,13 @@ def test_a_question_for_a_name_needs_one_the_question_does_not_hold():
     assert off_question("What is the name of the egg-shaped robot?", ["The egg-shaped 'i-foot'."]) is None
 
 
+def test_a_city_question_is_not_answered_by_a_country():
+    q = "Apart from the point won in Paris, in which city had Ireland earned an away draw?"
+    assert off_question(q, ["Switzerland [1]."])
+    assert off_question(q, ["They drew in Basel, Switzerland."]) is None
+    assert off_question("Which city hosted it: Paris or Rome?", ["Rome did."]) is None
+
+
 def test_a_why_question_needs_a_reason():
     q = "Why did the ministers invite Ukraine to join?"
     assert "asks why" in off_question(q, ["NATO allies agreed that the future of Ukraine is in NATO."])
