@@ -15,7 +15,7 @@ from rag.embedding import Embedder
 from rag.errors import InvalidInput
 from rag.llm import LLM
 from rag.prompts import PASSAGE_META, PASSAGE_TEMPLATE, USER_TEMPLATE, messages
-from rag.retrieval import Lead, Retriever, distinct, diverse, with_lead
+from rag.retrieval import Lead, Retriever, distinct, diverse, with_lead, with_sides
 from rag.types import Answer, Filters, Passage, Withheld
 
 OnToken = Callable[[str], None]
@@ -57,10 +57,16 @@ def select(retriever: Retriever, question: str, k: int, filters: Filters | None 
     """The k passages the model reads, of k * CANDIDATES retrieved: each text once, then
     diverse (rag.retrieval). An "A or B?" or comparison question is about two articles
     however they score, so it always keeps a slot for a second one; another question only
-    when one comes within `margin`. Given `lead_of`, the best article's opening takes its
+    when one comes within `margin`. Each option of an "A or B?" question is searched for
+    too: its best passage (scored against that search) takes a slot when its article is
+    missing (rag.retrieval.with_sides). Given `lead_of`, the best article's opening takes its
     weakest slot (rag.retrieval.with_lead)."""
     candidates = distinct(retriever.retrieve(question, k * CANDIDATES, filters))
     chosen = diverse(candidates, k, margin=None if two_sided(question) else margin)
+    options = choice(question)
+    if options:  # each option's own best passage (scored against the option's search)
+        found = [retriever.retrieve(f"{options.stem} {option}", 1, filters) for option in options.options]
+        chosen = with_sides(chosen, [hits[0] for hits in found if hits])
     return with_lead(question, chosen, lead_of) if lead_of else chosen
 
 

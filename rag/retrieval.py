@@ -135,6 +135,25 @@ def diverse(passages: list[Passage], k: int, per_article: int | None = None,
     return sorted(first + rest, key=ranked.index)
 
 
+def with_sides(passages: list[Passage], sides: list[Passage]) -> list[Passage]:
+    """The passages with each side's best passage (`sides`: the best hit of a search for each
+    option of an "A or B?" question) when its article is missing: it takes the slot of the
+    lowest-ranked passage of an article that has two or more, else of the lowest-ranked one
+    that is not another side's. A question that names two things is about both, however
+    the whole question ranks them."""
+    chosen = list(passages)
+    for side in sides:
+        if any(p.doc_id == side.doc_id for p in chosen):
+            continue
+        kept = {s.doc_id for s in sides}
+        crowded = [i for i, p in enumerate(chosen) if sum(q.doc_id == p.doc_id for q in chosen) > 1]
+        free = [i for i, p in enumerate(chosen) if p.doc_id not in kept]
+        slot = (crowded or free or [None])[-1]
+        if slot is not None:
+            chosen[slot] = side
+    return chosen
+
+
 Lead = Callable[[str, str], "Passage | None"]  # (question, doc_id) -> its opening chunk, scored
 
 

@@ -296,6 +296,23 @@ def test_an_either_or_question_keeps_a_slot_for_the_second_article_however_it_sc
     assert [p.doc_id for p in one.passages] == ["v.txt", "v.txt", "v.txt"]
 
 
+def test_an_either_or_question_searches_for_each_option_too():
+    vale = [Passage(chunk_id=f"v#{n}", doc_id="v.txt", text=f"Ann Vale painted {n}.", start=0, end=17,
+                    score=0.9 - n / 100, title="Ann Vale") for n in range(3)]
+    other = Passage(chunk_id="o#0", doc_id="o.txt", text="Poets met.", start=0, end=10, score=0.6, title="Poets")
+
+    class BySide(FixedRetriever):
+        def retrieve(self, query, top_k=None, filters=None):
+            self.calls.append((query, top_k, filters))
+            return [LUND] if query.endswith("the poet Bo Lund") else self.passages[:top_k]
+
+    retriever = BySide([*vale, other])
+    a = Answerer(retriever, ScriptedLLM(ABSTAIN_PHRASE), top_k=3).run(OLDER)
+    assert [p.chunk_id for p in a.passages] == ["v#0", "l#0", "o#0"]  # Lund's own search found his article
+    assert [q for q, _, _ in retriever.calls][1:] == ["Whose work fetched more the painter Ann Vale",
+                                                     "Whose work fetched more the poet Bo Lund"]
+
+
 def test_a_story_filed_twice_takes_one_slot_and_leaves_the_rest_to_other_articles():
     vale = [Passage(chunk_id=f"{doc}#{n}", doc_id=doc, text=f"Ann Vale painted {n} murals.", start=0, end=24,
                     score=0.9 - n / 100, title="Ann Vale dies") for doc in ("v.txt", "copy.txt") for n in range(2)]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.retrieval import distinct, diverse, with_lead
+from rag.retrieval import distinct, diverse, with_lead, with_sides
 from rag.types import Filters, Passage
 from tests.conftest import SEEDS
 
@@ -80,6 +80,16 @@ def test_the_opening_is_not_fetched_when_it_is_there_or_the_best_article_has_one
     assert with_lead("q", [], lead_of) == []
     ranked = [p("a", 3), p("a", 1)]
     assert with_lead("q", ranked, lambda q, d: None) == ranked  # deleted since the search
+
+
+def test_each_side_of_an_either_or_question_gets_its_best_passage():
+    chosen = [p("a", 0), p("b", 1), p("a", 2), p("c", 3)]
+    # a side already there changes nothing; a missing one takes a crowded article's last slot
+    assert with_sides(chosen, [p("b", 5)]) == chosen
+    assert [x.chunk_id for x in with_sides(chosen, [p("a", 0), p("d", 4)])] == ["a#0", "b#1", "d#4", "c#3"]
+    # no crowded article: the lowest-ranked passage that is not another side's
+    one_each = [p("a", 0), p("b", 1), p("c", 2)]
+    assert [x.chunk_id for x in with_sides(one_each, [p("c", 2), p("d", 3)])] == ["a#0", "d#3", "c#2"]
 
 
 def test_opening_is_the_articles_first_chunk_scored_like_a_search_result(components):
