@@ -7,8 +7,9 @@ A sentence is shown only when every check passes against the passages it cites:
 - every name in it (a capitalised word after the first) occurs in the passage;
 - most of its content words occur together in one place of the passage (a sentence
   and its neighbour), so words picked from unrelated sentences do not add up to support;
-- a number given for "How many <things>?" stands in the passage next to those things, and
-  a match score is the one the passage gives to the match the sentence names.
+- a number given for "How many <things>?" stands in the passage next to those things, a
+  match score is the one the passage gives to the match the sentence names, and a figure is
+  not one the passage gives only for another country than the question's.
 
 `problem()` returns the reason a sentence fails, or None. A refusal ("The passages do
 not mention the coach.") is recognised by `is_refusal` and never checked as a claim.
@@ -246,7 +247,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     if support(said - content_words(question) or said, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
     return detached(sentence, cited, question) or miscounted(sentence, cited, question) \
-        or misscored(sentence, cited, question)
+        or misscored(sentence, cited, question) or other_country(sentence, cited, question)
 
 
 _HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
@@ -346,15 +347,47 @@ def clock_time(sentence: str, passages: str) -> str | None:
     return f"the cited passage gives {only_timed[0]} as a time of day" if only_timed else None
 
 
-# Countries, their short forms and their peoples set a news story's scene ("the failed UK
-# e-University"); a sentence that is about nothing else is not held to stand next to them.
-SCENE_NAMES = frozenset("""uk us usa britain british briton england english scotland scottish wales welsh
-ireland irish america american europe european eu france french germany german italy italian spain spanish
-portugal portuguese netherlands dutch belgium belgian switzerland swiss austria austrian sweden swedish norway
-norwegian denmark danish finland finnish poland polish russia russian ukraine ukrainian greece greek turkey
-turkish china chinese japan japanese india indian pakistan pakistani australia australian canada canadian
-mexico mexican brazil brazilian argentina argentine africa african asia asian iran iranian iraq iraqi israel
-israeli egypt egyptian korea korean""".split())
+# A country by any of its names ("British" and "UK" are one); the UK's nations count as the UK
+_COUNTRIES = """uk:uk,britain,british,briton,england,english,scotland,scottish,wales,welsh
+ireland:ireland,irish us:us,usa,america,american france:france,french germany:germany,german
+italy:italy,italian spain:spain,spanish portugal:portugal,portuguese netherlands:netherlands,dutch
+belgium:belgium,belgian switzerland:switzerland,swiss austria:austria,austrian sweden:sweden,swedish
+norway:norway,norwegian denmark:denmark,danish finland:finland,finnish poland:poland,polish
+russia:russia,russian ukraine:ukraine,ukrainian greece:greece,greek turkey:turkey,turkish
+china:china,chinese japan:japan,japanese india:india,indian pakistan:pakistan,pakistani
+australia:australia,australian canada:canada,canadian mexico:mexico,mexican brazil:brazil,brazilian
+argentina:argentina,argentine iran:iran,iranian iraq:iraq,iraqi israel:israel,israeli egypt:egypt,egyptian
+korea:korea,korean"""
+COUNTRY_OF = {name: country for entry in _COUNTRIES.split() for country, names in [entry.split(":")]
+              for name in names.split(",")}
+_ASKS_COUNTRY = re.compile(r"\b(?:which|what|whose) (?:country|countries|nation|nations)\b|\bwhere\b", re.I)
+
+
+def countries(text: str) -> set[str]:
+    """The countries a text names, by name or nationality, capitalised ("UK", "Spanish")."""
+    return {COUNTRY_OF[w.lower()] for w in re.findall(r"\b[A-Z][A-Za-z]*\b", text) if w.lower() in COUNTRY_OF}
+
+
+def other_country(sentence: str, cited: Sequence[str], question: str) -> str | None:
+    """A figure the sentence adds that the passage gives only beside another country than
+    the question's ("2.8 million" DS consoles sold in the US and Japan, for a question about
+    the UK; "£775" for British children, asked about Spanish ones): every passage sentence
+    that holds it names some country and none names the question's. Not for a question that
+    asks for a country or compares two."""
+    asked = countries(question)
+    if not asked or _ASKS_COUNTRY.search(question) or two_sided(question):
+        return None
+    spans = [text[a:b] for text in cited for a, b in windows(text, 1)]
+    for n in sorted(numbers(sentence) - numbers(question)):
+        near = [countries(w) for w in spans if n in numbers(w)]
+        if near and all(found and not found & asked for found in near):
+            return f"the cited passage gives {n} for another country ({', '.join(sorted(near[0]))})"
+    return None
+
+
+# Countries, their short forms and their peoples, and regions, set a news story's scene ("the
+# failed UK e-University"); a sentence that is about nothing else is not held to stand next to them.
+SCENE_NAMES = frozenset(COUNTRY_OF) | {"europe", "european", "eu", "africa", "african", "asia", "asian"}
 
 
 def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:

@@ -217,3 +217,19 @@ def test_a_final_e_does_not_hide_a_verb_form():
     deal = ["Slimming deal\nUnilever will pay Phytopharm £6.5m now and up to £21m in all."]
     q = "How much did Unilever agree to pay Phytopharm straight away?"
     assert problem("Unilever agreed to pay Phytopharm £6.5m straight away.", deal, q) is None
+
+
+def test_a_figure_the_passage_gives_for_another_country_is_not_the_questions():
+    passage = ("DS launch\nBritish children enjoy the highest income in Europe, more than double that of Spanish "
+               "youngsters. Children in the UK aged 10 to 17 had an annual income of £775, said Datamonitor.")
+    q = "What yearly income did the Datamonitor study find for Spanish children aged 10 to 17?"
+    assert problem("Spanish children had an annual income of £775.", [passage], q) == \
+        "the cited passage gives 775 for another country (uk)"
+    assert problem("British children had an annual income of £775.", [passage], q)
+    q = "What yearly income did the Datamonitor study find for British children aged 10 to 17?"
+    assert problem("British children had an annual income of £775.", [passage], q) is None  # UK = British
+    # a figure whose sentence names no country, or a question asking for a country, is not held to it
+    plain = "DS launch\nThe study said children aged 10 to 17 had an annual income of £775."
+    assert problem("Spanish children had an annual income of £775.", [plain],
+                   "What yearly income did the study find for Spanish children?") is None
+    assert problem("The UK, at £775.", [passage], "Which country's children had £775 a year, unlike Spain's?") is None
