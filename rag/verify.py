@@ -9,7 +9,8 @@ A sentence is shown only when every check passes against the passages it cites:
   and its neighbour), so words picked from unrelated sentences do not add up to support;
 - a number given for "How many <things>?" stands in the passage next to those things, a
   match score is the one the passage gives to the match the sentence names, and a figure is
-  not one the passage gives only for another country than the question's.
+  not one the passage gives only for another country than the question's, nor only as
+  expected or sued for.
 
 `problem()` returns the reason a sentence fails, or None. A refusal ("The passages do
 not mention the coach.") is recognised by `is_refusal` and never checked as a claim.
@@ -247,7 +248,8 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     if support(said - content_words(question) or said, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
     return detached(sentence, cited, question) or miscounted(sentence, cited, question) \
-        or misscored(sentence, cited, question) or other_country(sentence, cited, question)
+        or misscored(sentence, cited, question) or other_country(sentence, cited, question) \
+        or hedged(sentence, cited, question)
 
 
 _HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
@@ -382,6 +384,27 @@ def other_country(sentence: str, cited: Sequence[str], question: str) -> str | N
         near = [countries(w) for w in spans if n in numbers(w)]
         if near and all(found and not found & asked for found in near):
             return f"the cited passage gives {n} for another country ({', '.join(sorted(near[0]))})"
+    return None
+
+
+# A figure a passage gives as a forecast or as what a lawsuit asks for, not as what happened
+_HEDGES = r"expected|expects|expecting|forecasts?|predicted|predicts|sued|suing|sues|seeking|sought"
+_HEDGED = re.compile(rf"\b(?:{_HEDGES})\b", re.I)
+_SPEAKS_OF_HEDGES = re.compile(rf"\b(?:{_HEDGES}|expect|claims?|claiming|claimed|damages|suit|lawsuit)\b", re.I)
+
+
+def hedged(sentence: str, cited: Sequence[str], question: str) -> str | None:
+    """A figure the sentence states as fact that the passage gives only as expected or as
+    sued for ("expected to fetch up to $1m" for what a saxophone sold for; "sued for $10
+    million" for what a court awarded). A question or sentence that speaks of expectations
+    or lawsuits itself is not held to it."""
+    if _SPEAKS_OF_HEDGES.search(question) or _SPEAKS_OF_HEDGES.search(sentence):
+        return None
+    spans = [text[a:b] for text in cited for a, b in windows(text, 1)]
+    for n in sorted(numbers(sentence) - numbers(question)):
+        near = [w for w in spans if n in numbers(w)]
+        if near and all(_HEDGED.search(w) for w in near):
+            return f"the cited passage gives {n} as expected or sued for, not as what happened"
     return None
 
 

@@ -241,3 +241,16 @@ def test_a_figure_the_passage_gives_for_another_country_is_not_the_questions():
     assert problem("Spanish children had an annual income of £775.", [plain],
                    "What yearly income did the study find for Spanish children?") is None
     assert problem("The UK, at £775.", [passage], "Which country's children had £775 a year, unlike Spain's?") is None
+
+
+def test_a_figure_the_passage_gives_as_expected_or_sued_for_is_not_what_happened():
+    passage = ("Parker sax\nA saxophone of Charlie Parker is expected to fetch up to $1m (£535,000) at an auction "
+               "next month. The sale will feature other items.")
+    q = "How much did Charlie Parker's saxophone finally sell for at the auction?"
+    assert problem("It sold for $1m (£535,000).", [passage], q) == \
+        "the cited passage gives 1 as expected or sued for, not as what happened"
+    assert problem("It is expected to fetch up to $1m.", [passage], q) is None  # said as the passage says it
+    assert problem("Up to $1m.", [passage], "How much is the saxophone expected to fetch?") is None
+    suit = "Mars sued\nGuitarist Mick Mars is being sued by his ex-girlfriend for $10 million (£5.4 million)."
+    assert problem("The court awarded her $10 million.", [suit], "How much did the court award her?")
+    assert problem("She is asking $10 million.", [suit], "How much is she claiming from Mars?") is None
