@@ -54,7 +54,7 @@ _WANTS_NAME = re.compile(
     r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
     r"writer|novel|film|album|song|award|prize)\b"
     r"|^\W*what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
-    r"|^\W*what\b.*\b(?:called|named|known as)\W*$", re.I)
+    r"|^\W*what(?:'s| is| was| are| were)\b[^?]*?\b(?:called|named|known as)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)
 # "In which city ...?" is not answered by a country ("Switzerland" for Basel)
 _WANTS_CITY = re.compile(r"\bwhich (?:city|town|village)\b", re.I)

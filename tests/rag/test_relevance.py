@@ -73,6 +73,7 @@ def test_a_question_for_a_name_needs_one_the_question_does_not_hold():
     q = "What is the name of the ranch where the Live-Shot owner keeps his rifle?"
     assert off_question(q, ["The Live-Shot owner keeps it on a small reserve on his ranch."])
     assert off_question("What was the search engine first called?", ["It was first called something else."])
+    assert off_question("What was Yahoo first called before it chose the name Yahoo?", ["Yahoo liked the word."])
     # a name written in lower case counts when the answer quotes it
     assert off_question("What is the name of the egg-shaped robot?", ["The egg-shaped 'i-foot'."]) is None
 
