@@ -419,9 +419,7 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
     December 3" is not stated by a dateline "December 3" two paragraphs from "Washington".
     A country alone is the scene, not the subject (SCENE_NAMES); a name in the headline is
     what the whole article is about, so a fact anywhere in it is said of that name
-    ("California sets fines for spyware": "up to $1,000 in damages" three sentences on),
-    but not of the sentence's other names ("Katharine Hepburn", four sentences from
-    "Staunton" under "Aviator and Vera take Bafta glory", did not make Staunton's dress).
+    ("California sets fines for spyware": "up to $1,000 in damages" three sentences on).
     Why it is detached, or None."""
     asked = _folded(question)
     low = _folded("\n".join(cited))
@@ -429,8 +427,7 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
     added = ([n for n in numbers(sentence) if n not in numbers(question)]
              + [n.lower() for n in names(sentence) if not _present(n.lower(), asked)])
     headlines = _folded("\n".join(text.split("\n", 1)[0] for text in cited))
-    about = [n for n in about if not _present(n, headlines)]  # the article is about those: a fact anywhere
-    if not added or all(n in SCENE_NAMES for n in about):
+    if not added or all(n in SCENE_NAMES for n in about) or any(_present(n, headlines) for n in about):
         return None
     spans = [_folded(text[a:b]) for text in cited for a, b in windows(text)]
     for fact in added:

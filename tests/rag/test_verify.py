@@ -121,14 +121,6 @@ def test_a_fact_is_about_the_subject_its_headline_names_wherever_it_stands():
     assert "does not say '1000' of 'california'" in problem(said, ["Spyware fines\nCalifornia voted. " + body], q)
 
 
-def test_a_headline_name_does_not_vouch_for_the_sentences_other_names():
-    passage = ("Aviator and Vera take Bafta glory\nShe thanked the woman she played, Katharine Hepburn. 'Thank you,' "
-               "she said. The Aviator took four awards in all. Staunton arrived wearing a green silk dress.")
-    q = "Which fashion designer made the green dress Imelda Staunton wore at the Bafta film awards?"
-    said = "The green dress Imelda Staunton wore at the Bafta film awards was made by Katharine Hepburn."
-    assert "does not say 'katharine' of 'staunton'" in problem(said, [passage], q)
-
-
 def test_an_acronym_in_the_question_is_found_written_out_in_the_passage():
     passage = ("Drink limit\nUniversity College London research claims cutting the limit to 50mg would "
                "save 65 lives a year.")
