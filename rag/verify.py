@@ -395,17 +395,24 @@ _SPEAKS_OF_HEDGES = re.compile(rf"\b(?:{_HEDGES}|expect|claims?|claiming|claimed
 
 def hedged(sentence: str, cited: Sequence[str], question: str) -> str | None:
     """A figure the sentence states as fact that the passage gives only as expected or as
-    sued for ("expected to fetch up to $1m" for what a saxophone sold for; "sued for $10
-    million" for what a court awarded). A question or sentence that speaks of expectations
-    or lawsuits itself is not held to it."""
+    sued for: within the few words after such a word ("expected to fetch up to $1m" for what
+    a saxophone sold for; "sued by his ex-girlfriend for $10 million" for what a court
+    awarded), not merely in the same sentence ("an 11% rise in profits, reaffirming its
+    forecasts"). A question or sentence that speaks of expectations or lawsuits itself is not
+    held to it."""
     if _SPEAKS_OF_HEDGES.search(question) or _SPEAKS_OF_HEDGES.search(sentence):
         return None
     spans = [text[a:b] for text in cited for a, b in windows(text, 1)]
     for n in sorted(numbers(sentence) - numbers(question)):
         near = [w for w in spans if n in numbers(w)]
-        if near and all(_HEDGED.search(w) for w in near):
+        if near and all(n in _hedged_figures(w) for w in near):
             return f"the cited passage gives {n} as expected or sued for, not as what happened"
     return None
+
+
+def _hedged_figures(text: str) -> set[str]:
+    """The numbers within the eight words after each hedging word of the text."""
+    return {n for m in _HEDGED.finditer(text) for n in numbers(" ".join(text[m.end():].split()[:8]))}
 
 
 # Countries, their short forms and their peoples, and regions, set a news story's scene ("the

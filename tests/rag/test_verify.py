@@ -246,3 +246,5 @@ def test_a_figure_the_passage_gives_as_expected_or_sued_for_is_not_what_happened
     suit = "Mars sued\nGuitarist Mick Mars is being sued by his ex-girlfriend for $10 million (£5.4 million)."
     assert problem("The court awarded her $10 million.", [suit], "How much did the court award her?")
     assert problem("She is asking $10 million.", [suit], "How much is she claiming from Mars?") is None
+    after = "Multiplex\nShares fell despite Multiplex reporting an 11% rise in profits and keeping its forecasts."
+    assert problem("Multiplex's profits rose 11%.", [after], "By what percentage did Multiplex's profit rise?") is None
