@@ -9,7 +9,8 @@ from rag import agreement, instructions, relevance
 from rag.ages import people, read_ages
 from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
 from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, asks_difference, choice, choice_sentence,
-                          computed_sentence, is_comparison, option_questions, own_difference, two_sided, verdict)
+                          computed_sentence, is_comparison, option_questions, own_difference, sides, two_sided,
+                          verdict)
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
 from rag.errors import InvalidInput
@@ -57,15 +58,14 @@ def select(retriever: Retriever, question: str, k: int, filters: Filters | None 
     """The k passages the model reads, of k * CANDIDATES retrieved: each text once, then
     diverse (rag.retrieval). An "A or B?" or comparison question is about two articles
     however they score, so it always keeps a slot for a second one; another question only
-    when one comes within `margin`. Each option of an "A or B?" question is searched for
-    too: its best passage (scored against that search) takes a slot when its article is
-    missing (rag.retrieval.with_sides). Given `lead_of`, the best article's opening takes its
+    when one comes within `margin`. Each side of such a question (an option, or what stands
+    before and after "than") is searched for too: its best passage (scored against that
+    search) takes a slot when its article is missing (rag.retrieval.with_sides). Given `lead_of`, the best article's opening takes its
     weakest slot (rag.retrieval.with_lead)."""
     candidates = distinct(retriever.retrieve(question, k * CANDIDATES, filters))
     chosen = diverse(candidates, k, margin=None if two_sided(question) else margin)
-    options = choice(question)
-    if options:  # each option's own best passage (scored against the option's search)
-        found = [retriever.retrieve(f"{options.stem} {option}", 1, filters) for option in options.options]
+    found = [retriever.retrieve(side, 1, filters) for side in sides(question)]
+    if found:  # each side's own best passage (scored against that side's search)
         chosen = with_sides(chosen, [hits[0] for hits in found if hits])
     return with_lead(question, chosen, lead_of) if lead_of else chosen
 

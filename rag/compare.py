@@ -61,11 +61,13 @@ def is_comparison(question: str) -> bool:
 # "How many years older was A than B?" asks for a difference as well (measured 2026-12-07,
 # session 23: told so by COMPARE_HINT, the model compares anyway, so it is not told).
 _DIFFERENCE = re.compile(r"\bhow (?:much|many)\b.*\b(?:older|younger|longer|shorter|taller|heavier|lighter|faster|"
-                         r"slower|earlier|later|cheaper|dearer|richer|poorer)\b.*\bthan\b", re.I)
-# "80 years older than", "£4m more than": a difference stated as such
+                         r"slower|earlier|later|cheaper|dearer|richer|poorer)\b.*\bthan\b"
+                         r"|\bby how (?:much|many)\b.*\bexceed(?:s|ed)?\b", re.I)
+# "80 years older than", "£4m more than", "exceeded B's earnings by $98m": a difference stated as such
 _STATED = re.compile(r"(?<![\w.])(\d[\d,.]*)\s*(?:%|[a-z£$€]+\s+)?(?:more|less|fewer|older|younger|longer|shorter|"
                      r"higher|lower|bigger|larger|smaller|greater|earlier|later|cheaper|dearer|taller|heavier|"
-                     r"lighter|faster|slower)\s+than\b", re.I)
+                     r"lighter|faster|slower)\s+than\b"
+                     r"|\bexceed(?:s|ed)?\b[^.]{0,80}?\bby\s+[^\d\s]{0,3}(\d[\d,.]*)", re.I)
 
 
 def asks_difference(question: str) -> bool:
@@ -78,8 +80,9 @@ def own_difference(sentence: str, quotes: list[str]) -> bool:
     """The sentence states a difference ("Brando was 80 years older than Morrison") that no
     quote it rests on states: the model's own arithmetic (here from "Brando, who died aged
     80"), which Byline does itself (computed_sentence)."""
-    m = _STATED.search(sentence)
-    return bool(m) and not any(m.group(1) in [d.group(1) for d in _STATED.finditer(q)] for q in quotes)
+    stated = [m.group(1) or m.group(2) for m in _STATED.finditer(sentence)]
+    return bool(stated) and not any(stated[0] in [d.group(1) or d.group(2) for d in _STATED.finditer(q)]
+                                    for q in quotes)
 
 
 def quantities(sentence: Sentence) -> list[Quantity]:
@@ -192,6 +195,32 @@ def choice(question: str) -> Choice | None:
     if larger == smaller or not all(c.keys(o) for o in options) or c.keys(options[0]) & c.keys(options[1]):
         return None
     return c
+
+
+# "How much more did A earn than B?", "By how much did A exceed B?": what stands on each side
+_HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)  # a difference of figures, not "Why does A cost more than B?"
+_OPENERS = frozenset("How What Which Who Whose When Where Why By Roughly About Did Does Do Was Were Is Are Has Had "
+                     "Have In On At The A An".split())
+_SIDES = re.compile(r"^(?P<a>.+?)\s+(?:than|exceeds?|exceeded|compared (?:with|to)|versus|vs\.?)\s+(?P<b>.+?)\W*$",
+                    re.I)
+
+
+def sides(question: str) -> list[str]:
+    """The two things an "A or B?" or "how much more" question weighs, each as words to
+    search for: the question's stem with each option, or what stands before and after
+    "than" ("exceed", "compared with"), each naming something; [] for any other question."""
+    question = " ".join(question.split())
+    options = choice(question)
+    if options:
+        return [f"{options.stem} {option}" for option in options.options]
+    m = _SIDES.match(question) if _HOW_MUCH.search(question) and asks_difference(question) else None
+    parts = [m.group("a"), m.group("b")] if m else []
+    return parts if all(map(_named, parts)) else []  # not "Did sales rise more than expected?"
+
+
+def _named(words: str) -> bool:
+    """Whether the words name something: a capitalised word that does not just open a question."""
+    return any(k not in _OPENERS for k in _KEY.findall(words))
 
 
 def two_sided(question: str) -> bool:

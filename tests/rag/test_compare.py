@@ -103,3 +103,23 @@ def test_a_difference_no_quote_states_is_the_models_own_arithmetic():
     assert own_difference("Brando was 80 years older than Morrison.", ["Brando, who died aged 80, was a legend."])
     assert not own_difference("It took $10.6m more than Lemony.", ["Ocean's Twelve took $10.6m more than the rest."])
     assert not own_difference("Brando died aged 80.", ["Brando, who died aged 80, was a legend."])
+
+
+def test_the_sides_of_a_question_are_searched_for_one_by_one():
+    from rag.compare import sides
+    assert sides("Who is older: Bath prop Bell or Wales flanker Martyn Williams?") == [
+        "Who is older Bath prop Bell", "Who is older Wales flanker Martyn Williams"]
+    assert sides("By how much did Indian software firm Wipro's quarterly income exceed Prince's 2004 earnings?") == [
+        "By how much did Indian software firm Wipro's quarterly income", "Prince's 2004 earnings"]
+    for q in ("Did sales rise more than expected?",  # nothing named on one side
+              "How many more texts did Britons send on New Year's Eve than on an ordinary day?",
+              "Why does Napster's service for players cost more than its service for a PC?",  # not a difference
+              "When did Rutte speak?"):
+        assert sides(q) == [], q
+
+
+def test_a_difference_the_model_states_as_exceeding_is_its_own():
+    from rag.compare import own_difference
+    said = "Wipro's quarterly income exceeded Prince's earnings for 2004 by 4.3bn rupees ($98m)."
+    assert own_difference(said, ["Wipro made a net profit of 4.3bn rupees ($98m)."])
+    assert not own_difference("Sales exceeded forecasts by 5%.", ["Sales exceeded forecasts by 5%."])
