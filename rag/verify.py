@@ -252,7 +252,8 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
         or hedged(sentence, cited, question)
 
 
-_HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
+_HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?(?:of (?:his|her|their|its|the|these|those) )?"
+                       r"((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
 TIME_UNITS = frozenset("seconds minutes hours days weeks months years decades centuries".split())
 PEOPLE = frozenset(_stem(w) for w in """people persons spectators fans crowd visitors supporters viewers
 residents users customers workers staff employees members students delegates voters players passengers adults

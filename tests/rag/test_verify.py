@@ -174,6 +174,9 @@ def test_a_how_many_answer_must_count_what_was_asked():
     assert problem("Cutting the limit would prevent 65 deaths a year.", lives,
                    "How many deaths a year could cutting the limit prevent?") is None
     assert problem("Cutting the limit would save 65 lives a year.", lives, "How much would the limit cost?") is None
+    films = ["DVD round-up\nSometimes quality comes in bulk: this set contains 34 John Wayne films."]
+    assert problem("The set contained 34 John Wayne films.", films,
+                   "How many of his films did the John Wayne box set contain?") is None  # the films, not "his"
 
 
 def test_a_time_of_day_in_the_passage_is_not_a_plain_number():
