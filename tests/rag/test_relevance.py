@@ -64,6 +64,10 @@ def test_a_which_player_question_needs_a_name_the_question_does_not_hold():
     assert off_question("Which player won the final?", ["Federer won it."]) is None
     assert off_question("Which team won: Chelsea or Arsenal?", ["Chelsea won it."]) is None
     assert off_question("Who found the body?", ["His grandson found it."]) is None  # "who" may be no name
+    q = "When the law lords ruled against detention without trial, which law lord was the one to dissent?"
+    assert off_question(q, ["The law lords ruled by an eight to one majority."])
+    assert off_question(q, ["Lord Walker dissented."]) is None
+    assert off_question("What did the Balco boss tell her?", ["He said it was flaxseed oil."]) is None
 
 
 def test_a_question_for_a_name_needs_one_the_question_does_not_hold():
