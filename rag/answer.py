@@ -59,8 +59,9 @@ def select(retriever: Retriever, question: str, k: int, filters: Filters | None 
     diverse (rag.retrieval). An "A or B?" or comparison question is about two articles
     however they score, so it always keeps a slot for a second one; another question only
     when one comes within `margin`. Each side of such a question (an option, or what stands
-    before and after "than") is searched for too: its best passage (scored against that
-    search) takes a slot when its article is missing (rag.retrieval.with_sides). Given `lead_of`, the best article's opening takes its
+    before and after "than": rag.compare.sides) is searched for too, and its best passage
+    (scored against that search) takes a slot when its article is missing
+    (rag.retrieval.with_sides). Given `lead_of`, the best article's opening takes its
     weakest slot (rag.retrieval.with_lead)."""
     candidates = distinct(retriever.retrieve(question, k * CANDIDATES, filters))
     chosen = diverse(candidates, k, margin=None if two_sided(question) else margin)

@@ -137,15 +137,14 @@ def diverse(passages: list[Passage], k: int, per_article: int | None = None,
 
 def with_sides(passages: list[Passage], sides: list[Passage]) -> list[Passage]:
     """The passages with each side's best passage (`sides`: the best hit of a search for each
-    option of an "A or B?" question) when its article is missing: it takes the slot of the
-    lowest-ranked passage of an article that has two or more, else of the lowest-ranked one
-    that is not another side's. A question that names two things is about both, however
-    the whole question ranks them."""
-    chosen = list(passages)
+    side of a two-sided question, rag.compare.sides) when its article is missing: it takes
+    the slot of the lowest-ranked passage of an article that has two or more, else of the
+    lowest-ranked one that is not another side's. A question that names two things is about
+    both, however the whole question ranks them."""
+    chosen, kept = list(passages), {s.doc_id for s in sides}
     for side in sides:
         if any(p.doc_id == side.doc_id for p in chosen):
             continue
-        kept = {s.doc_id for s in sides}
         crowded = [i for i, p in enumerate(chosen) if sum(q.doc_id == p.doc_id for q in chosen) > 1]
         free = [i for i, p in enumerate(chosen) if p.doc_id not in kept]
         slot = (crowded or free or [None])[-1]

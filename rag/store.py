@@ -386,7 +386,8 @@ class ChromaStore:
         if gen is None:
             return []
         got = self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _generation(r[2]) == gen]
+        rows = [r for r in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+                if _generation(r[2]) == gen]
         return [self._passage(sid, text, m, 1.0) for sid, text, m in sorted(rows, key=lambda r: r[2]["index"])]
 
     def count_chunks(self) -> int:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rag.compare import two_sided
 from rag.prompts import ABSTAIN_PHRASE, EXAMPLE_TEXTS
@@ -380,11 +380,18 @@ def other_country(sentence: str, cited: Sequence[str], question: str) -> str | N
     asked = countries(question)
     if not asked or _ASKS_COUNTRY.search(question) or two_sided(question):
         return None
+    n = _figure_only(sentence, cited, question, lambda text, _: bool(countries(text)) and not countries(text) & asked)
+    return f"the cited passage gives {n} for another country than the question's" if n else None
+
+
+def _figure_only(sentence: str, cited: Sequence[str], question: str, where: Callable[[str, str], bool]) -> str | None:
+    """The first figure the sentence adds to the question whose every passage sentence that
+    holds it satisfies `where(passage sentence, figure)`, or None."""
     spans = [text[a:b] for text in cited for a, b in windows(text, 1)]
     for n in sorted(numbers(sentence) - numbers(question)):
-        near = [countries(w) for w in spans if n in numbers(w)]
-        if near and all(found and not found & asked for found in near):
-            return f"the cited passage gives {n} for another country ({', '.join(sorted(near[0]))})"
+        near = [w for w in spans if n in numbers(w)]
+        if near and all(where(w, n) for w in near):
+            return n
     return None
 
 
@@ -403,12 +410,8 @@ def hedged(sentence: str, cited: Sequence[str], question: str) -> str | None:
     held to it."""
     if _SPEAKS_OF_HEDGES.search(question) or _SPEAKS_OF_HEDGES.search(sentence):
         return None
-    spans = [text[a:b] for text in cited for a, b in windows(text, 1)]
-    for n in sorted(numbers(sentence) - numbers(question)):
-        near = [w for w in spans if n in numbers(w)]
-        if near and all(n in _hedged_figures(w) for w in near):
-            return f"the cited passage gives {n} as expected or sued for, not as what happened"
-    return None
+    n = _figure_only(sentence, cited, question, lambda text, figure: figure in _hedged_figures(text))
+    return f"the cited passage gives {n} as expected or sued for, not as what happened" if n else None
 
 
 def _hedged_figures(text: str) -> set[str]:

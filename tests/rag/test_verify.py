@@ -227,7 +227,7 @@ def test_a_figure_the_passage_gives_for_another_country_is_not_the_questions():
                "youngsters. Children in the UK aged 10 to 17 had an annual income of £775, said Datamonitor.")
     q = "What yearly income did the Datamonitor study find for Spanish children aged 10 to 17?"
     assert problem("Spanish children had an annual income of £775.", [passage], q) == \
-        "the cited passage gives 775 for another country (uk)"
+        "the cited passage gives 775 for another country than the question's"
     assert problem("British children had an annual income of £775.", [passage], q)
     q = "What yearly income did the Datamonitor study find for British children aged 10 to 17?"
     assert problem("British children had an annual income of £775.", [passage], q) is None  # UK = British
