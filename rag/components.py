@@ -161,7 +161,8 @@ class Components:
         if s.retrieval == "dense":  # no BM25 index is built or read
             return DenseRetriever(self.store, self.embedder, s.search_top_k)
         return HybridRetriever(self.store, self.embedder, self.bm25, s.search_top_k, mode=s.retrieval,
-                               depth=s.fusion_depth, rrf_k=s.rrf_k, bm25_weight=s.bm25_weight)
+                               depth=s.fusion_depth, rrf_k=s.rrf_k, bm25_weight=s.bm25_weight,
+                               standout=s.bm25_standout)
 
     @part(model=True)
     def llm(self) -> LLM:

@@ -72,24 +72,32 @@ class HybridRetriever(DenseRetriever):
 
     Every passage's `score` stays its cosine similarity to the question (as dense search
     gives it), so evidence thresholds mean the same whatever found the passage; the order
-    is the fused one."""
+    is the fused one, except that a keyword hit scoring at least `standout` times the next
+    one (a rare word only it holds) comes first: dense search blurs such a word ("Maria
+    Zakharova" reads like the tennis stories about Maria Sharapova), and fusion would rank
+    a hit that only BM25 has below twenty dense ones."""
 
     def __init__(self, store: ChromaStore, embedder: Embedder, bm25: Bm25Search, top_k: int = 5, *,
-                 mode: Mode = "hybrid", depth: int = 50, rrf_k: float = 20.0, bm25_weight: float = 0.5):
+                 mode: Mode = "hybrid", depth: int = 50, rrf_k: float = 20.0, bm25_weight: float = 0.5,
+                 standout: float = 0.0):
         super().__init__(store, embedder, top_k)
         if depth < 1:
             raise ValueError("depth must be >= 1")
         self.bm25, self.mode, self.depth = bm25, mode, depth
-        self.rrf_k, self.bm25_weight = rrf_k, bm25_weight
+        self.rrf_k, self.bm25_weight, self.standout = rrf_k, bm25_weight, standout
 
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         query, k = self._checked(query, top_k)
         vector = embed_one(self.embedder, query)
-        keyword = [cid for cid, _ in self.bm25.search(query, max(k, self.depth), filters)]
+        hits = self.bm25.search(query, max(k, self.depth), filters)
+        keyword = [cid for cid, _ in hits]
         if self.mode == "bm25":
             return self.store.passages(keyword[:k], vector)
         dense = self.store.query(vector, max(k, self.depth), filters)
-        order = rrf([[p.chunk_id for p in dense], keyword], [1.0, self.bm25_weight], self.rrf_k)[:k]
+        order = rrf([[p.chunk_id for p in dense], keyword], [1.0, self.bm25_weight], self.rrf_k)
+        if self.standout and hits and (len(hits) == 1 or hits[0][1] >= self.standout * hits[1][1]):
+            order = [keyword[0], *(c for c in order if c != keyword[0])]
+        order = order[:k]
         known = {p.chunk_id: p for p in dense}
         fetched = {p.chunk_id: p for p in self.store.passages([c for c in order if c not in known], vector)}
         return [known.get(c) or fetched[c] for c in order if c in known or c in fetched]

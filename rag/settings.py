@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     fusion_depth: int = Field(50, ge=1, le=1000)
     rrf_k: float = Field(20.0, gt=0)
     bm25_weight: float = Field(0.5, ge=0)
+    # > 0: a BM25 hit that stands out (a score at least this many times the next one's: a rare
+    # word only it holds, "Zakharova" among 2,227 articles) goes first whatever dense search
+    # makes of it. 1.2-1.4 raised hit@1 on five gold files and lowered it on none, but the
+    # answers did not follow (one right fewer, two wrong ones more of 385), so it is off
+    # (README: "Hybrid retrieval")
+    bm25_standout: float = Field(0.0, ge=0)
     # answer only when the best passage's cosine similarity reaches this; below it the
     # articles hold nothing relevant enough. Measured with bench/bench_evidence.py
     # (2026-11-30): the lowest answerable item of the four gold sets scored 0.214, 29 of 30

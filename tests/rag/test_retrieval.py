@@ -161,6 +161,26 @@ def test_hybrid_search_keeps_cosine_scores_and_both_retrievers_results(hybrid, h
     assert [c for c, _ in only_bm25] == ["c.txt#0"]
 
 
+def test_a_keyword_hit_that_stands_out_goes_first(hybrid, hybrid_corpus):
+    hybrid.ingester.run([hybrid_corpus])
+    retriever = hybrid.retriever
+
+    class Scored:  # BM25 results with chosen scores, on the real store's chunk ids
+        def __init__(self, hits):
+            self.hits = hits
+
+        def search(self, query, k, filters=None):
+            return self.hits[:k]
+
+    question = "Did the central bank keep its main rate?"
+    retriever.bm25, retriever.standout = Scored([("c.txt#0", 9.0), ("a.txt#0", 3.0)]), 1.3
+    assert retriever.retrieve(question, 3)[0].doc_id == "c.txt"  # 3x the next: first
+    retriever.bm25 = Scored([("c.txt#0", 3.5), ("a.txt#0", 3.0)])
+    assert retriever.retrieve(question, 3)[0].doc_id == "a.txt"  # close: the fused order
+    retriever.bm25, retriever.standout = Scored([("c.txt#0", 9.0), ("a.txt#0", 3.0)]), 0.0
+    assert retriever.retrieve(question, 3)[0].doc_id == "a.txt"  # 0: off
+
+
 def test_hybrid_search_applies_filters_to_both_retrievers(hybrid, tmp_path):
     import json
 
