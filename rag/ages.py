@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from rag.citations import ParsedAnswer, citation, render_all
-from rag.compare import Choice
+from rag.compare import CAPITALISED, Choice
 from rag.types import Passage, Sentence
 from rag.verify import sentence_spans
 
@@ -24,7 +24,8 @@ _GLUE = "of|a|an|the|in|on|at|for|with|by|from|to|and|or|as|his|her|their|its"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _FORMS = (
     # "Bell, 30, had", "Mr Ebbers, 63, directed", "Brown, who is 42,"
-    r"{name}(?:'s)?,\s+(?:who (?:is|was|turns|turned) |aged |now )?(?P<age>\d{{2,3}})(?=,|\s+(?:is|was|has|had|said|says|will|who|and)\b)",
+    r"{name}(?:'s)?,\s+(?:who (?:is|was|turns|turned) |aged |now )?(?P<age>\d{{2,3}})"
+    r"(?=,|\s+(?:is|was|has|had|said|says|will|who|and)\b)",
     # "the 30-year-old Bath prop Bell", "18-year-old actress Sara Forestier"
     # (not "a 40-year-old clip of a clean-cut Jim Morrison": no "of", "a", ... between)
     r"\b(?P<age>\d{{2,3}})-year-old\s+(?:(?!(?:{glue})\b)[\w'-]+\s+){{0,4}}?{name}",
@@ -35,7 +36,6 @@ _FORMS = (
     r"{name}\b[^.!?]{{0,80}}?\b(?:aged|at the age of|died\b[^.!?]{{0,40}}?\bat)\s+(?P<age>\d{{2,3}})\b"
     r"(?!\s+(?:{months}|per|%|mph|km|metres|miles|points|goals))",
 )
-_KEY = re.compile(r"(?<![\w'\u2019-])[A-Z][\w-]*")
 _AGE_WORDS = re.compile(r"\b(?:older|oldest|younger|youngest)\b", re.I)
 _OLDER = re.compile(r"\b(?:older|oldest)\b", re.I)
 # "How many years older was A (when ...) than B (was at ...)?"
@@ -50,16 +50,16 @@ def surname(person: str) -> str | None:
     description ends without a name ("the Greek sprinter who took 200m gold")."""
     head = person.split(",")[0].strip()
     words = head.split()
-    return words[-1] if words and _KEY.fullmatch(words[-1]) else None
+    return words[-1] if words and CAPITALISED.fullmatch(words[-1]) else None
 
 
 def age_of(name: str, passages: list[Passage]) -> tuple[int, int, tuple[int, int]] | None:
     """(age, passage index, span of the passage sentence that gives it) when the passages
     give `name` exactly one age between 10 and 110, else None."""
     found: dict[int, tuple[int, tuple[int, int]]] = {}
-    pattern = [re.compile(f.format(name=re.escape(name), months=_MONTHS, glue=_GLUE)) for f in _FORMS]
+    forms = [re.compile(f.format(name=re.escape(name), months=_MONTHS, glue=_GLUE)) for f in _FORMS]
     for i, p in enumerate(passages):
-        for form in pattern:
+        for form in forms:
             for m in form.finditer(p.text):
                 age = int(m.group("age"))
                 if 10 <= age <= 110 and age not in found:

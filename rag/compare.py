@@ -161,7 +161,7 @@ _MORE = re.compile(r"\b(?:more|most|bigger|biggest|larger|largest|higher|highest
                    r"longer|longest|richer|heavier|taller|faster|further|farther)\b", re.I)
 _LESS = re.compile(r"\b(?:less|least|fewer|smaller|smallest|lower|lowest|cheaper|cheapest|younger|youngest|"
                    r"shorter|slower)\b", re.I)
-_KEY = re.compile(r"(?<![\w'\u2019-])[A-Z][\w-]*")
+CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z][\w-]*")
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class Choice:
 
     def keys(self, option: str) -> set[str]:
         """The option's names ("Sony's PlayStation Portable" -> sony, playstation, portable)."""
-        return {k.lower() for k in _KEY.findall(option.split(",")[0])}
+        return {k.lower() for k in CAPITALISED.findall(option.split(",")[0])}
 
     def names(self, option: str, text: str) -> bool:
         low = text.lower()
@@ -220,7 +220,7 @@ def sides(question: str) -> list[str]:
 
 def _named(words: str) -> bool:
     """Whether the words name something: a capitalised word that does not just open a question."""
-    return any(k not in _OPENERS for k in _KEY.findall(words))
+    return any(k not in _OPENERS for k in CAPITALISED.findall(words))
 
 
 def two_sided(question: str) -> bool:
