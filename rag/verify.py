@@ -258,13 +258,19 @@ TIME_UNITS = frozenset("seconds minutes hours days weeks months years decades ce
 PEOPLE = frozenset(_stem(w) for w in """people persons spectators fans crowd visitors supporters viewers
 residents users customers workers staff employees members students delegates voters players passengers adults
 children men women jobs deaths lives dead victims casualties fatalities""".split())
+# Things a reader and a reporter count in different words ("photos" for "600 single snaps")
+KINDS = [frozenset(_stem(w) for w in group.split()) for group in (
+    "photos photographs pictures images snaps shots", "films movies", "songs tracks singles",
+    "cars vehicles", "phones handsets mobiles", "firms companies businesses", "books novels titles")]
 
 
 def miscounted(sentence: str, cited: Sequence[str], question: str) -> str | None:
     """A "How many <things>?" answer whose number stands, in the passage, in no sentence that
     speaks of those things ("Nine embassies will close" for "How many jobs will be lost?"):
     it counts something else. Kinds of people count one another ("jobs", "staff", "fans",
-    "deaths", "lives"); time is not held to it (an age or a span often stands without its unit)."""
+    "deaths", "lives"), as do a few kinds of things readers and reporters name differently
+    ("photos", "snaps"; KINDS); time is not held to it (an age or a span often stands
+    without its unit)."""
     m = _HOW_MANY.search(question)
     if not m or m.group(2).lower() in TIME_UNITS:  # "Dr Greenspan, 79," gives an age in years
         return None
@@ -273,7 +279,8 @@ def miscounted(sentence: str, cited: Sequence[str], question: str) -> str | None
     spans = [text[a:b] for text in cited for a, b in windows(text)]
     for n in added:
         near = [content_words(w) for w in spans if n in numbers(w)]
-        if near and not any(thing in words or (thing in PEOPLE and words & PEOPLE) for words in near):
+        if near and not any(thing in words or any(thing in kind and words & kind for kind in (PEOPLE, *KINDS))
+                            for words in near):
             return f"the cited passage does not count {m.group(2)} with {n}"
     return None
 

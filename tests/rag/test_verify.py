@@ -177,6 +177,11 @@ def test_a_how_many_answer_must_count_what_was_asked():
     films = ["DVD round-up\nSometimes quality comes in bulk: this set contains 34 John Wayne films."]
     assert problem("The set contained 34 John Wayne films.", films,
                    "How many of his films did the John Wayne box set contain?") is None  # the films, not "his"
+    snaps = ["Gigapixel\nThe image of Delft was made by stitching together 600 single snaps of the city."]
+    q = "How many separate photos did the researchers stitch together?"
+    assert problem("They stitched together 600 separate photos.", snaps, q) is None  # kinds of pictures
+    assert "does not count photos" in problem("They stitched together 600 photos.",
+                                              ["Gigapixel\nThe team of 600 worked on the city."], q)
 
 
 def test_a_time_of_day_in_the_passage_is_not_a_plain_number():
