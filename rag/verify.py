@@ -275,13 +275,24 @@ def miscounted(sentence: str, cited: Sequence[str], question: str) -> str | None
     if not m or m.group(2).lower() in TIME_UNITS:  # "Dr Greenspan, 79," gives an age in years
         return None
     thing = _stem(m.group(2).lower())
-    added = [n for n in numbers(sentence) if n not in numbers(question)]
-    spans = [text[a:b] for text in cited for a, b in windows(text)]
-    for n in added:
-        near = [content_words(w) for w in spans if n in numbers(w)]
-        if near and not any(thing in words or any(thing in kind and words & kind for kind in (PEOPLE, *KINDS))
-                            for words in near):
-            return f"the cited passage does not count {m.group(2)} with {n}"
+
+    def counts_else(window: str, _: str) -> bool:
+        words = content_words(window)
+        return not (thing in words or any(thing in kind and words & kind for kind in (PEOPLE, *KINDS)))
+
+    n = _figure_only(sentence, cited, question, counts_else, size=WINDOW)
+    return f"the cited passage does not count {m.group(2)} with {n}" if n else None
+
+
+def _figure_only(sentence: str, cited: Sequence[str], question: str, where: Callable[[str, str], bool],
+                 size: int = 1) -> str | None:
+    """The first figure the sentence adds to the question whose every passage window (of
+    `size` sentences) that holds it satisfies `where(window, figure)`, or None."""
+    spans = [text[a:b] for text in cited for a, b in windows(text, size)]
+    for n in sorted(numbers(sentence) - numbers(question)):
+        near = [w for w in spans if n in numbers(w)]
+        if near and all(where(w, n) for w in near):
+            return n
     return None
 
 
@@ -389,17 +400,6 @@ def other_country(sentence: str, cited: Sequence[str], question: str) -> str | N
         return None
     n = _figure_only(sentence, cited, question, lambda text, _: bool(countries(text)) and not countries(text) & asked)
     return f"the cited passage gives {n} for another country than the question's" if n else None
-
-
-def _figure_only(sentence: str, cited: Sequence[str], question: str, where: Callable[[str, str], bool]) -> str | None:
-    """The first figure the sentence adds to the question whose every passage sentence that
-    holds it satisfies `where(passage sentence, figure)`, or None."""
-    spans = [text[a:b] for text in cited for a, b in windows(text, 1)]
-    for n in sorted(numbers(sentence) - numbers(question)):
-        near = [w for w in spans if n in numbers(w)]
-        if near and all(where(w, n) for w in near):
-            return n
-    return None
 
 
 # A figure a passage gives as a forecast or as what a lawsuit asks for, not as what happened
