@@ -204,18 +204,19 @@ class Answerer:
         aged = self._ages(question, options, passages) if enough else None  # Byline compares them itself
         raw, t_first = self._generate(prompt, on_token) if enough and aged is None else ("", None)
         t_done = time.perf_counter()
-        parsed = aged or (parse_answer(raw, passages, question) if enough else abstention("no_evidence"))
+        articles = self._articles(passages) if enough and aged is None else {}
+        parsed = aged or (parse_answer(raw, passages, question, articles) if enough else abstention("no_evidence"))
         if self.check_order and aged is None and enough and len(passages) > 1 and not two_sided(question):
             if on_check:
                 on_check()
-            parsed = self._read_again(question, passages, parsed)
+            parsed = self._read_again(question, passages, parsed, articles)
         if aged is None:
             parsed = with_computation(question, on_question(question, parsed))
         if options and not settled(parsed):
             if on_check:
                 on_check()
             t_asked = time.perf_counter()
-            parsed = self._by_option(question, options, passages, prompt, parsed)
+            parsed = self._by_option(question, options, passages, prompt, parsed, articles)
             t_done += time.perf_counter() - t_asked  # the model's time, not the checks'
         t_verified = time.perf_counter()
         t_first = t_first or t_done
@@ -228,6 +229,13 @@ class Answerer:
                         "prompt": ms(t_selected, t_first), "generate": ms(t_selected, t_done),
                         "verify": ms(t_done, t_verified), "total": ms(t0, t_verified)},
             passages=passages, withheld=parsed.withheld, abstain_reason=parsed.abstain_reason)
+
+    def _articles(self, passages: list[Passage]) -> dict[str, str]:
+        """The whole text of the passages' articles, given `article_of` (verification looks
+        there for whom a passage speaks of), by doc_id."""
+        if self.article_of is None:
+            return {}
+        return {doc: "\n".join(c.text for c in self.article_of(doc)) for doc in dict.fromkeys(p.doc_id for p in passages)}
 
     def _ages(self, question: str, options: Choice | None, passages: list[Passage]) -> ParsedAnswer | None:
         """The answer to a question comparing two people's ages, read by code (rag.ages) from
@@ -253,14 +261,15 @@ class Answerer:
                 on_token(piece)
         return raw, t_first
 
-    def _read_again(self, question: str, passages: list[Passage], parsed: ParsedAnswer) -> ParsedAnswer:
+    def _read_again(self, question: str, passages: list[Passage], parsed: ParsedAnswer,
+                    articles: dict[str, str]) -> ParsedAnswer:
         """The answer of two readings, the second with the passages in reverse order: the
         first reading's unless the second contradicts it (then an abstention that withholds
         its claims), or the second's when only the second answers (rag.agreement). What
         each reading states is compared before asking whether it answers the question
         (rag.relevance): a reading that states something beside the point still said it."""
         turned = passages[::-1]
-        again = parse_answer(self._generate(messages(build_prompt(question, turned)))[0], turned, question)
+        again = parse_answer(self._generate(messages(build_prompt(question, turned)))[0], turned, question, articles)
         if parsed.abstained:
             return parsed if again.abstained else again
         if not agreement.contradicts(agreement.said(parsed), agreement.said(again), question):
@@ -269,14 +278,14 @@ class Answerer:
         return abstention("unstable", claims + parsed.withheld)
 
     def _by_option(self, question: str, options: Choice, passages: list[Passage], prompt: list[dict],
-                   parsed: ParsedAnswer) -> ParsedAnswer:
+                   parsed: ParsedAnswer, articles: dict[str, str]) -> ParsedAnswer:
         """An "A or B?" answer that did not settle it: ask for each option's figure on its own
         (same passages, so the model reads only the new question), and answer from both
         replies when their figures settle it. A figure from the reply about option A is A's
         when its sentence names A or, naming neither, cites a passage that names A."""
         replies = {option: self._generate(messages(build_prompt(q, passages)), after=prompt)[0]
                    for option, q in zip(options.options, option_questions(options))}
-        both = on_question(question, parse_answer(" ".join(replies.values()), passages, question))
+        both = on_question(question, parse_answer(" ".join(replies.values()), passages, question, articles))
         asked = {text: option for option, reply in replies.items() for text, _ in split_sentences(reply, len(passages))}
         cited = {c.id: f"{c.title}\n{c.quote}" for c in both.citations}
 

@@ -13,6 +13,7 @@ the article body.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from rag import instructions, verify
@@ -45,7 +46,11 @@ def evidence(p: Passage) -> str:
     return f"{p.title}\n{p.text}"
 
 
-def parse_answer(raw: str, passages: list[Passage], question: str = "") -> ParsedAnswer:
+def parse_answer(raw: str, passages: list[Passage], question: str = "",
+                 articles: Mapping[str, str] | None = None) -> ParsedAnswer:
+    """The reply's sentences checked against the passages they cite (rag.verify); `articles`:
+    the whole text of the passages' articles, by doc_id, where a cited passage's subject may
+    be named outside it ("Its electoral roll fell" after "Preston City Council")."""
     text = re.sub(r"^\s*answer\s*:\s*", "", raw.strip(), flags=re.I)
     if not passages:
         return abstention("no_evidence")
@@ -65,9 +70,9 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "") -> Parse
             refused = True
             sentences.append(Sentence(sentence_text, [], False, kind="gap"))
             continue
-        reason = verify.problem(sentence_text, [evidence(passages[i]) for i in cited], question)
+        reason = verify.problem(sentence_text, [evidence(passages[i]) for i in cited], question, kin(cited, passages, articles))
         if reason:
-            best = best_passage(sentence_text, passages, question)
+            best = best_passage(sentence_text, passages, question, articles)
             if best is None:
                 withheld.append(Withheld(sentence_text, reason))
                 continue
@@ -152,9 +157,20 @@ def render_all(sentences: list[Sentence]) -> str:
     return " ".join(render(s.text, s.citations) for s in sentences)
 
 
-def best_passage(sentence: str, passages: list[Passage], question: str = "") -> int | None:
+def kin(cited: list[int], passages: list[Passage], articles: Mapping[str, str] | None = None) -> list[str]:
+    """The rest of the cited passages' articles: their whole text when given, else the other
+    passages the model read of them."""
+    docs = dict.fromkeys(passages[i].doc_id for i in cited)
+    if articles and all(doc in articles for doc in docs):
+        return [articles[doc] for doc in docs]
+    return [evidence(p) for i, p in enumerate(passages) if p.doc_id in docs and i not in cited]
+
+
+def best_passage(sentence: str, passages: list[Passage], question: str = "",
+                 articles: Mapping[str, str] | None = None) -> int | None:
     """The retrieved passage that states the sentence best, or None when none states it."""
-    ok = [i for i, p in enumerate(passages) if verify.problem(sentence, [evidence(p)], question) is None]
+    ok = [i for i, p in enumerate(passages)
+          if verify.problem(sentence, [evidence(p)], question, kin([i], passages, articles)) is None]
     return max(ok, key=lambda i: verify.local_support(sentence, [passages[i].text]), default=None)
 
 

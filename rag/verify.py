@@ -5,6 +5,7 @@ A sentence is shown only when every check passes against the passages it cites:
 - it does not repeat the prompt's worked examples (words found there and not in the passage);
 - every number in it occurs in the passage ("40" is not "400"), and not only as a time of day;
 - every name in it (a capitalised word after the first) occurs in the passage;
+- whom or what of the question's it speaks of, the passage or the rest of its article names;
 - most of its content words occur together in one place of the passage (a sentence
   and its neighbour), so words picked from unrelated sentences do not add up to support;
 - a number given for "How many <things>?" stands in the passage next to those things, a
@@ -212,7 +213,7 @@ def repeats_example(sentence: str, passages: Sequence[str], question: str) -> bo
     return len((content_words(sentence) & _example_words()) - own) >= 2
 
 
-def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | None:
+def problem(sentence: str, cited: Sequence[str], question: str = "", kin: Sequence[str] = ()) -> str | None:
     """Why the cited passage texts (each its headline, a line, then its text) do not state
     `sentence`, or None.
 
@@ -220,7 +221,9 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     numbers and names taken from the question need not recur in the passage, and the
     support check weighs what the sentence adds (or, when it adds nothing, all of it). But
     the passage must be about what the question asks: when the question names someone or
-    something, the passage names at least one of them (an acronym may be written out)."""
+    something, the passage names at least one of them (an acronym may be written out), and
+    the ones the sentence speaks of are named there or in `kin`, the other passages the model
+    read of the cited passages' articles (rag.verify.elsewhere)."""
     if not cited:
         return "cites no passage"
     joined = "\n".join(cited)
@@ -244,6 +247,9 @@ def problem(sentence: str, cited: Sequence[str], question: str = "") -> str | No
     absent = [n for n in names(sentence) if not any(_present(_folded(n), t) for t in (low, asked))]
     if absent:
         return f"the name {absent[0]!r} is not in the cited passage"
+    unnamed = elsewhere(sentence, "\n".join([joined, *kin]), question)
+    if unnamed:
+        return unnamed
     said = content_words(sentence)
     if support(said - content_words(question) or said, cited) < SUPPORT_THRESHOLD:
         return "the cited passage does not state it"
@@ -453,6 +459,22 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
         if near and not any(_present(name, w) for w in near for name in about):
             return f"the cited passage does not say {fact!r} of {about[0]!r}"
     return None
+
+
+def elsewhere(sentence: str, passages: str, question: str) -> str | None:
+    """A sentence that adds a figure or name to someone or something the question names,
+    cited to a passage that never names them ("Karen Whitefield represents Bethnal Green
+    and Bow" from a passage about another MP's seat): the passage speaks of someone else."""
+    asked, low = _folded(question), _folded(passages)
+    first = re.match(r"\W*([A-Z][\w'-]*)", sentence)
+    said = [*([_without_possessive(first.group(1)).strip("'-")] if first else []), *names(sentence)]
+    subjects = [n for n in said if _present(n.lower(), asked) and n.lower() not in SCENE_NAMES
+                and n.lower() not in STOPWORDS]
+    added = [n for n in numbers(sentence) if n not in numbers(question)] \
+        + [n for n in names(sentence) if not _present(n.lower(), asked)]
+    if not subjects or not added or any(_present(n.lower(), low) or spelled_out(n, passages) for n in subjects):
+        return None
+    return f"the cited passage does not name {subjects[0]!r}"
 
 
 def best_span_text(sentence: str, cited: Sequence[str], size: int) -> str:

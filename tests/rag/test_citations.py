@@ -151,3 +151,14 @@ def test_the_quote_is_the_span_with_the_names_and_figures_the_sentence_adds_to_t
     # with no question, every name of the sentence counts: the first passage sentence holds them
     start, end = best_span("The stage musical of Mary Poppins opened in the West End.", text)
     assert text[start:end].startswith("The stage musical of Mary Poppins opened")
+
+
+def test_a_subject_named_only_elsewhere_in_the_cited_article_is_found_there():
+    body = "Preston City Council said 14,000 voters were missing. Its electoral roll fell by 17.5% in a year, before the 11 March deadline."
+    start = body.index("Its")
+    roll = Passage(chunk_id="r#1", doc_id="r.txt", text=body[start:], start=start, end=len(body), score=0.5,
+                   title="Registers")
+    q = "Before the March deadline, by what percentage had Preston's electoral roll dropped over a year?"
+    reply = "Preston's electoral roll fell by 17.5% [1]."
+    assert parse_answer(reply, [roll], q).abstained  # the passage alone never names Preston
+    assert parse_answer(reply, [roll], q, {"r.txt": body}).answer == reply

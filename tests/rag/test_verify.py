@@ -256,3 +256,19 @@ def test_a_figure_the_passage_gives_as_expected_or_sued_for_is_not_what_happened
     assert problem("She is asking $10 million.", [suit], "How much is she claiming from Mars?") is None
     after = "Multiplex\nShares fell despite Multiplex reporting an 11% rise in profits and keeping its forecasts."
     assert problem("Multiplex's profits rose 11%.", [after], "By what percentage did Multiplex's profit rise?") is None
+
+
+def test_a_fact_said_of_someone_the_passage_never_names_is_about_someone_else():
+    seat = "Poll race\nOona King has held Bethnal Green and Bow since 1997. The shops bill covers Christmas Day."
+    q = "Karen Whitefield's bill would close shops on Christmas Day. Which constituency does she represent?"
+    assert problem("Karen Whitefield represents Bethnal Green and Bow.", [seat], q) == \
+        "the cited passage does not name 'Karen'"
+    # named elsewhere in the article (`kin`): the passage's "Its" is Preston's council
+    roll = "Registers\nIts electoral roll fell by 17.5% in a year, before the 11 March deadline."
+    q = "Before the March deadline, by what percentage had Preston's electoral roll dropped over a year?"
+    assert problem("Preston's electoral roll fell by 17.5% over a year.", [roll], q) == \
+        "the cited passage does not name 'Preston'"
+    article = "Last week Preston City Council reported that 14,000 voters were not registered. " + roll
+    assert problem("Preston's electoral roll fell by 17.5% over a year.", [roll], q, [article]) is None
+    # a sentence that adds nothing, or one about a country only, is left to the other checks
+    assert problem("The electoral roll fell by 17.5% in a year.", [roll], q) is None
