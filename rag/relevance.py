@@ -5,14 +5,16 @@ by sentences that give none beyond what the question says; a "When ...?" questio
 time in the answer, and a "How many ...?" question a number (a time of day is not one); a
 "Which player ...?" or "What is the name of ...?" question a name it does not hold itself (a
 "Which city ...?" question one that is not a country), a "What percentage ...?" question a
-share, and a "Why ...?" question a reason."""
+share, a "Why ...?" question a reason, an "On what date ...?" question a day; and an answer
+that only repeats the question answers none (unless it asks yes or no, "A or B?", or what
+someone said)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from rag.verify import CLOCK, NUMBER_WORDS, SCENE_NAMES, STOPWORDS, names
+from rag.verify import CLOCK, NUMBER_WORDS, SCENE_NAMES, STOPWORDS, content_words, names
 
 _WANTS_COUNT = re.compile(
     r"\bhow (?:much|many|old|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
@@ -30,6 +32,16 @@ _AMOUNT = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
     r"spring|summer|autumn|winter|week|weeks|month|months|year|years|decade|century|ago|last|next|earlier|"
     r"later|recently|soon|now|since|until|before|after|during)\b", re.I)
+
+# "On what date ...?" asks for a day: "next month" or "in 2005" does not give one
+_WANTS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)\b", re.I)
+_DAY = re.compile(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+                  r"tonight|christmas|new year's)\b", re.I)
+# A question for a yes or no, or for what someone said in words the question may already
+# hold, may be answered in its own words; any other is not answered by repeating it
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
+_ASKS_WORDS = re.compile(r"\b(?:say|says|said|agree|agreed|call|called|describe|described|claim|claimed|tell|told|"
+                         r"argue|argued|mean|means|meant)\b", re.I)
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
 # "How many ... built, and how many ... sold?" (or "..., and in what year ...?") asks two
@@ -84,6 +96,9 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
     answered by "The 2006 conference will be in Manchester")."""
     two_part = bool(_SECOND_PART.search(question))  # a partial answer may give the other part only
     asked = {w.lower() for w in _TOKEN.findall(question)}
+    if not (_YES_NO.search(question) or _ASKS_WORDS.search(question) or _OR.search(question) or two_part) \
+            and not any(_adds(s, question, asked) for s in answer_sentences):
+        return "does not answer the question: the answer only repeats it"
     if _WANTS_NAME.search(question) and not _OR.search(question) and not two_part \
             and not any(_new_names(s, asked) for s in answer_sentences):
         return "does not answer the question: it asks which one and the answer names none the question does not"
@@ -102,7 +117,16 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
         return "does not answer the question: it asks for an amount and the answer gives none"
     if (wants_count or wants_time) and not two_part and not any(_AMOUNT.search(s) for s in given):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"
+    if _WANTS_DAY.search(question) and not two_part and not any(_DAY.search(s) for s in given):
+        return "does not answer the question: it asks for a date and the answer gives no day"
     return None
+
+
+def _adds(sentence: str, question: str, asked: set[str]) -> bool:
+    """Whether the sentence says anything the question does not: a content word, or a short
+    name or figure ("G7")."""
+    short = {w.lower() for w in re.findall(r"\b[A-Z0-9]\w?\b", sentence)}
+    return bool(content_words(sentence) - content_words(question) or short - asked - {"a", "i"})
 
 
 def _new_names(sentence: str, asked: set[str]) -> list[str]:

@@ -103,3 +103,21 @@ def test_a_percentage_question_needs_a_share():
     assert "percentage or share" in off_question(q, ["About 1.1m of the UK's 1.6m Muslims are of voting age."])
     for answer in ("About 75% backed Labour.", "Three in four backed it.", "Half of them did.", "Some 40 per cent."):
         assert off_question(q, [answer]) is None, answer
+
+
+def test_an_answer_that_only_repeats_the_question_does_not_answer_it():
+    q = "Lord Butler attacked Blair in a magazine interview. Who conducted that Spectator interview?"
+    assert "only repeats it" in off_question(q, ["The Spectator magazine conducted the interview with Lord Butler."])
+    assert off_question(q, ["Boris Johnson conducted it."]) is None
+    assert off_question("Which group of countries announced the deals?", ["The G7 countries."]) is None  # a short name
+    # a yes/no question, one for what someone said, or an "A or B?", may be answered in its own words
+    assert off_question("Did Rutte say the future of Ukraine is in NATO?", ["Rutte said the future of Ukraine is in NATO."]) is None
+    assert off_question("What did Rutte say about where Ukraine's future lies?", ["The future of Ukraine is in NATO."]) is None
+    assert off_question("Which team won: Chelsea or Arsenal?", ["Chelsea won it."]) is None
+
+
+def test_a_date_question_needs_a_day():
+    q = "On what exact date was the summit to be held?"
+    assert "gives no day" in off_question(q, ["The summit was to be held next month."])
+    for answer in ("It was held on 4 March.", "On Friday.", "December 3."):
+        assert off_question(q, [answer]) is None, answer
