@@ -62,16 +62,17 @@ _MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees
 # found the body?") "Which team won: A or B?" names its answer already, so a question with
 # "or" is not held to it either.
 _WANTS_NAME = re.compile(
-    r"(?:^\W*|[,;:]\s+)(?:which|what) (?:(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)"
+    r"(?:^\W*|[,;:.?!]\s+)(?:(?:in|at|on|for|from|to|by|with|of|under|against) )?(?:which|what) (?:(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)"
     r"[\w'-]+ ){0,2}?(?:player|team|club|side|country|company|firm|city|town|party|band|singer|actor|"
     r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
     r"writer|novel|film|album|song|award|prize|judge|lord|peer|official|spokesman|spokeswoman|executive|"
     r"boss|chief|president|goalkeeper|keeper|defender|midfielder|winger|jockey|boxer|golfer|sprinter|"
     r"runner|presenter|host|designer|referee|captain|candidate|mayor|bank|airline|broadcaster|newspaper|"
-    r"website|network|channel|studio|label|agency|regulator|court|university|school|stadium|venue)\b"
+    r"website|network|channel|studio|label|agency|regulator|court|university|school|stadium|venue|theatre|"
+    r"theater|hall|arena|hotel|hospital|prison|museum|gallery|church|festival|circuit|constituency)\b"
     r"|^\W*what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
     r"|^\W*what(?:'s| is| was| are| were)\b[^?]*?\b(?:called|named|known as)\b", re.I)
-_OR = re.compile(r"\bor\b", re.I)
+_OR = re.compile(r"[:,;\u2013\u2014-]\s.*\bor\b", re.I)  # "...: A or B?", not "which theatre or venue"
 # "In which city ...?" is not answered by a country ("Switzerland" for Basel)
 _WANTS_CITY = re.compile(r"\bwhich (?:city|town|village)\b", re.I)
 _QUOTED = re.compile(r"(?<!\w)['\u2018\"\u201c]([^'\u2019\"\u201d]{1,40})['\u2019\"\u201d](?!\w)")

@@ -121,3 +121,11 @@ def test_a_date_question_needs_a_day():
     assert "gives no day" in off_question(q, ["The summit was to be held next month."])
     for answer in ("It was held on 4 March.", "On Friday.", "December 3."):
         assert off_question(q, [answer]) is None, answer
+
+
+def test_a_which_question_after_a_sentence_of_context_or_a_preposition_still_needs_a_name():
+    q = "Fallon said the Office for National Statistics had a paper. Which Treasury official wrote that paper?"
+    assert "names none" in off_question(q, ["The Office for National Statistics wrote the paper first."])
+    q = "In which Kampala theatre or venue was the play due to be staged?"  # "or" between two nouns is no choice
+    assert "names none" in off_question(q, ["The play was due to be staged in Kampala this weekend."])
+    assert off_question(q, ["It was due at the National Theatre."]) is None
