@@ -5,7 +5,8 @@ by sentences that give none beyond what the question says; a "When ...?" questio
 time in the answer, and a "How many ...?" question a number (a time of day is not one); a
 "Which player ...?" or "What is the name of ...?" question a name it does not hold itself (a
 "Which city ...?" question one that is not a country), a "What percentage ...?" question a
-share, a "Why ...?" question a reason, an "On what date ...?" question a day; and an answer
+share, a "Why ...?" question a reason, an "On what date ...?" question a day, a question about
+one quarter of the year not a figure for another; and an answer
 that only repeats the question answers none (unless it asks yes or no, "A or B?", or what
 someone said)."""
 
@@ -42,6 +43,10 @@ _DAY = re.compile(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|su
 _YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 _ASKS_WORDS = re.compile(r"\b(?:say|says|said|agree|agreed|call|called|describe|described|claim|claimed|tell|told|"
                          r"argue|argued|mean|means|meant)\b", re.I)
+
+# "the third quarter" is not answered by a figure for "the final quarter"
+_QUARTER = re.compile(r"\b(first|second|third|fourth|final|last) quarter\b|\bQ([1-4])\b", re.I)
+_QUARTER_NO = {"first": "1", "second": "2", "third": "3", "fourth": "4", "final": "4", "last": "4"}
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
 # "How many ... built, and how many ... sold?" (or "..., and in what year ...?") asks two
@@ -118,9 +123,16 @@ def off_question(question: str, answer_sentences: Sequence[str]) -> str | None:
         return "does not answer the question: it asks for an amount and the answer gives none"
     if (wants_count or wants_time) and not two_part and not any(_AMOUNT.search(s) for s in given):
         return "does not answer the question: it asks for an amount or a date and the answer gives none"
+    asked_q, said_q = _quarters(question), {q for s in answer_sentences for q in _quarters(s)}
+    if asked_q and said_q and not asked_q & said_q:
+        return "does not answer the question: it asks about another quarter of the year than the answer"
     if _WANTS_DAY.search(question) and not two_part and not any(_DAY.search(s) for s in given):
         return "does not answer the question: it asks for a date and the answer gives no day"
     return None
+
+
+def _quarters(text: str) -> set[str]:
+    return {_QUARTER_NO.get((m.group(1) or "").lower(), m.group(2)) for m in _QUARTER.finditer(text)}
 
 
 def _adds(sentence: str, question: str, asked: set[str]) -> bool:

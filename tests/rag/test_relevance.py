@@ -129,3 +129,10 @@ def test_a_which_question_after_a_sentence_of_context_or_a_preposition_still_nee
     q = "In which Kampala theatre or venue was the play due to be staged?"  # "or" between two nouns is no choice
     assert "names none" in off_question(q, ["The play was due to be staged in Kampala this weekend."])
     assert off_question(q, ["It was due at the National Theatre."]) is None
+
+
+def test_a_question_about_one_quarter_is_not_answered_by_another():
+    q = "At what rate did US consumer spending grow in the third quarter of 2004?"
+    assert "another quarter" in off_question(q, ["Consumer spending grew 4.2% in the final quarter of 2004."])
+    assert off_question(q, ["It grew 4.6% in the third quarter, up from 1.6% in the second quarter."]) is None
+    assert off_question("What did Parmalat earn in the fourth quarter?", ["77m euros in the final quarter."]) is None
