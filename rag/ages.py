@@ -2,7 +2,7 @@
 ("Who is older: A or B?", "How many years older was A than B?").
 
 News gives an age in a few fixed forms: "Bell, 30, ...", "the 30-year-old Bath prop Bell",
-"Bell (30)", "Brando, who died last July at the age of 80". `read_ages` finds the age of each
+"Bell (30)", "At 30, Bell", "Brando, who died last July at the age of 80". `read_ages` finds the age of each
 of the question's two people in the passages (the Answerer gives it the rest of their
 articles too when the ranked passages lack one), states each as a cited sentence ("Bell,
 aged 30 [1].") and computes the comparison, as rag.compare does for figures the model
@@ -31,6 +31,8 @@ _FORMS = (
     r"\b(?P<age>\d{{2,3}})-year-old\s+(?:(?!(?:{glue})\b)[\w'-]+\s+){{0,4}}?{name}",
     # "Bell (30)"
     r"{name}\s+\((?P<age>\d{{2,3}})\)",
+    # "At 23, Henson has the rugby world at his feet"
+    r"\bAt (?P<age>\d{{2,3}}),\s+{name}\b",
     # "Brando, who died last July at the age of 80", "Hailey died aged 84", "Viotti ... has died
     # in Germany at 50"
     r"{name}\b[^.!?]{{0,80}}?\b(?:aged|at the age of|died\b[^.!?]{{0,40}}?\bat)\s+(?P<age>\d{{2,3}})\b"
@@ -44,11 +46,16 @@ _YEARS_APART = re.compile(r"\bhow many years (?:older|younger)\s+(?:was|is|were|
                           r"(?P<b>.+?)(?:\s+(?:was|is|were|are|when|at|in|on|during|while)\b.*)?\?*\s*$", re.I)
 
 
+# where a description of someone turns to what they did: "Gavin Henson when his penalty beat England"
+_CLAUSE = re.compile(r"\s+(?:when|who|whose|whom|which|that|after|before|while|during|as|at|in|on|for|with|by)\s")
+
+
 def surname(person: str) -> str | None:
     """The last capitalised word of how the question names someone ("England's uncapped Bath
-    prop Bell" -> "Bell"; "Daniel Day-Lewis, who was to ..." -> "Day-Lewis"), or None when the
-    description ends without a name ("the Greek sprinter who took 200m gold")."""
-    head = person.split(",")[0].strip()
+    prop Bell" -> "Bell"; "Daniel Day-Lewis, who was to ..." -> "Day-Lewis"; "Welsh centre
+    Gavin Henson when his penalty beat England" -> "Henson"), or None when the description
+    ends without a name ("the Greek sprinter who took 200m gold")."""
+    head = _CLAUSE.split(person.split(",")[0])[0].strip()
     words = head.split()
     return words[-1] if words and CAPITALISED.fullmatch(words[-1]) else None
 

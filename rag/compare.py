@@ -157,6 +157,9 @@ def computed_sentence(sentences: list[Sentence]) -> tuple[Sentence, str] | None:
 
 
 _CHOICE = re.compile(r"^(?P<stem>.+)[:,]\s*(?P<a>[^:,]+?),?\s+or\s+(?P<b>[^:]+?)\s*\?\s*$", re.I)
+# "Who was older: Andre Agassi, the four-time champion, or Carlos Moya, who ...?": after a
+# colon, the options are split at ", or " (an option may have a comma of its own)
+_COLON_CHOICE = re.compile(r"^(?P<stem>[^:]+):\s*(?P<a>.+?),\s+or\s+(?P<b>(?:(?!,\s+or\s).)+?)\s*\?\s*$", re.I)
 _MORE = re.compile(r"\b(?:more|most|bigger|biggest|larger|largest|higher|highest|greater|greatest|older|oldest|"
                    r"longer|longest|richer|heavier|taller|faster|further|farther)\b", re.I)
 _LESS = re.compile(r"\b(?:less|least|fewer|smaller|smallest|lower|lowest|cheaper|cheapest|younger|youngest|"
@@ -186,7 +189,8 @@ class Choice:
 
 def choice(question: str) -> Choice | None:
     """An "A or B?" question with one direction ("Who is older: A or B?"), or None."""
-    m = _CHOICE.match(" ".join(question.split()))
+    question = " ".join(question.split())
+    m = _COLON_CHOICE.match(question) or _CHOICE.match(question)
     if not m:
         return None
     stem, options = m.group("stem"), (m.group("a").strip(), m.group("b").strip())

@@ -13,7 +13,8 @@ def test_the_forms_news_gives_an_age_in():
                  "The 30-year-old Bath prop Bell could make his debut.",
                  "Bath prop Bell (30) could make his debut.",
                  "Novelist Arthur Bell, who has died at the age of 30, wrote thrillers.",
-                 "Conductor Marcello Bell has died in Germany at 30, his theatre said."):
+                 "Conductor Marcello Bell has died in Germany at 30, his theatre said.",
+                 "At 30, Bell has the rugby world at his feet."):
         assert age_of("Bell", [passage(text)])[0] == 30, text
 
 
@@ -42,6 +43,11 @@ def test_whose_ages_a_question_compares():
     assert people(q, None) == ("Hailey", "Viotti")
     q = "How many years older was Alan Greenspan when he gave the lecture than Bernie Ebbers was during his trial?"
     assert people(q, None) == ("Greenspan", "Ebbers")
+    q = ("Who was older: Welsh centre Gavin Henson when his penalty beat England in the 2005 Six Nations, "
+         "or triple jumper Phillips Idowu when Jonathan Edwards tipped him for gold?")
+    assert people(q, choice(q)) == ("Henson", "Idowu")  # the name before what they did
+    q = "Who was the older man: Andre Agassi, the four-time champion, or Carlos Moya, who skipped the Davis Cup?"
+    assert people(q, choice(q)) == ("Agassi", "Moya")  # an option with a comma of its own
     assert people("Who is older: the Moroccan champion or the Greek sprinter?",
                   choice("Who is older: the Moroccan champion or the Greek sprinter?")) is None  # no names
     assert people("Whose profit was bigger: WPP or Barclays?", choice("Whose profit was bigger: WPP or Barclays?")) is None
