@@ -281,10 +281,11 @@ def miscounted(sentence: str, cited: Sequence[str], question: str) -> str | None
     if not m or m.group(2).lower() in TIME_UNITS:  # "Dr Greenspan, 79," gives an age in years
         return None
     thing = _stem(m.group(2).lower())
+    one = thing[:-1] if thing.endswith("s") and not thing.endswith("ss") else thing  # "caps": "92-cap"
 
     def counts_else(window: str, _: str) -> bool:
         words = content_words(window)
-        return not (thing in words or any(thing in kind and words & kind for kind in (PEOPLE, *KINDS)))
+        return not (thing in words or one in words or any(thing in kind and words & kind for kind in (PEOPLE, *KINDS)))
 
     n = _figure_only(sentence, cited, question, counts_else, size=WINDOW)
     return f"the cited passage does not count {m.group(2)} with {n}" if n else None

@@ -182,6 +182,8 @@ def test_a_how_many_answer_must_count_what_was_asked():
     assert problem("They stitched together 600 separate photos.", snaps, q) is None  # kinds of pictures
     assert "does not count photos" in problem("They stitched together 600 photos.",
                                               ["Gigapixel\nThe team of 600 worked on the city."], q)
+    caps = ["Llewellyn to retire\nIt is time to end his 92-cap Wales career, the veteran lock said."]
+    assert problem("Gareth Llewellyn had won 92 caps.", caps, "How many Wales caps had Gareth Llewellyn won?") is None
 
 
 def test_a_time_of_day_in_the_passage_is_not_a_plain_number():
