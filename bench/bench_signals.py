@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.embedding import OnnxMiniLMEmbedder
-from rag.verify import content_words
+from rag.words import content_words
 
 SIGNALS = ("evidence", "quote_cos", "answer_cos", "asked_share")
 

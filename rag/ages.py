@@ -18,7 +18,7 @@ import re
 from rag.citations import ParsedAnswer, citation, render_all
 from rag.compare import CAPITALISED, Choice
 from rag.types import Passage, Sentence
-from rag.verify import sentence_spans
+from rag.words import sentence_spans
 
 _GLUE = "of|a|an|the|in|on|at|for|with|by|from|to|and|or|as|his|her|their|its"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

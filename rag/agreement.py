@@ -23,7 +23,7 @@ import re
 
 from rag.citations import ParsedAnswer
 from rag.types import Answer
-from rag.verify import NUMBER_WORDS, STOPWORDS, content_words
+from rag.words import NUMBER_WORDS, STOPWORDS, content_words
 
 REASON = "the model stated something else when it read the same passages in reverse order"
 _FACT = re.compile(r"\d+(?:[.,]\d+)*|(?<![\w'\u2019-])[A-Z][\w'\u2019-]*"

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from rag import instructions, verify
+from rag import instructions, verify, words
 from rag.dates import iso_date
 from rag.prompts import ABSTAIN_PHRASE
 from rag.types import Citation, Passage, Sentence, Withheld
@@ -179,16 +179,16 @@ def best_span(sentence: str, passage_text: str, question: str = "") -> tuple[int
     supports `sentence`: the one that holds most of the figures and names it adds to the
     question, so a reader finds them in the quote, then most of its words (a pair only when
     it covers more of the sentence than one does)."""
-    words = verify.content_words(sentence)
-    figures = verify.numbers(sentence) - verify.numbers(question)
-    names = [n for n in verify.names(sentence) if not verify.mentions(n, question)]
+    said = words.content_words(sentence)
+    figures = words.numbers(sentence) - words.numbers(question)
+    names = [n for n in words.names(sentence) if not words.mentions(n, question)]
 
     def score(span: tuple[int, int]) -> tuple[int, int, int]:
         text = passage_text[span[0]:span[1]]
-        held = len(figures & verify.numbers(text)) + sum(verify.mentions(n, text) for n in names)
-        return held, len(words & verify.content_words(text)), span[0] - span[1]
+        held = len(figures & words.numbers(text)) + sum(words.mentions(n, text) for n in names)
+        return held, len(said & words.content_words(text)), span[0] - span[1]
 
-    return max([*verify.windows(passage_text, 1), *verify.windows(passage_text, verify.WINDOW)], key=score)
+    return max([*words.windows(passage_text, 1), *words.windows(passage_text, words.WINDOW)], key=score)
 
 
 def citation(cid: int, p: Passage, spans: list[tuple[int, int]]) -> Citation:

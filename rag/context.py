@@ -23,7 +23,7 @@ from rag.embedding import Embedder
 from rag.errors import NotFound
 from rag.retrieval import rrf
 from rag.types import Passage
-from rag.verify import sentence_spans
+from rag.words import sentence_spans
 
 RRF_K = 10  # measured with bench/bench_context.py (2026-12-06), not tuned further
 

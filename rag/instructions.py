@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.verify import best_span_text, sentence_spans
+from rag.verify import best_span_text
+from rag.words import sentence_spans
 
 _INSTRUCTION = re.compile(  # an order to whoever reads the prompt, opening a sentence, line or note
     r"(?:^|[\]:;)\u2013\u2014-]|\b(?:important|note|attention|system|instructions?)\b)\W*(?:please\s+)?"

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.verify import CLOCK, NUMBER_WORDS, SCENE_NAMES, STOPWORDS, content_words, names
+from rag.attribution import SCENE_NAMES
+from rag.words import CLOCK, NUMBER_WORDS, STOPWORDS, content_words, names
 
 _WANTS_COUNT = re.compile(
     r"\bhow (?:much|many|old|big|large|tall|high|low|fast|heavy)\b|\bby how\b"

@@ -14,7 +14,7 @@ from rag.embedding import Embedder, embed_one
 from rag.errors import InvalidInput
 from rag.store import ChromaStore
 from rag.types import Filters, Passage, chunk_id
-from rag.verify import normalise
+from rag.words import normalise
 
 
 class Retriever(Protocol):

@@ -10,7 +10,7 @@ from rag.answer import Answerer, build_prompt
 from rag.corpus import article_from_json
 from rag.prompts import FEW_SHOT, messages
 from rag.types import Passage
-from rag.verify import content_words
+from rag.words import content_words
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
