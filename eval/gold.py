@@ -66,8 +66,9 @@ class GoldItem:
         return (self.sources,) if self.sources else ()
 
 
-def load_gold(path: Path) -> list[GoldItem]:
+def load_gold(path: Path | str) -> list[GoldItem]:
     """Every item of a gold file, in file order; InvalidInput naming FILE:LINE on the first problem."""
+    path = Path(path)
     if not path.is_file():
         raise NotFound(f"no such gold file: {path}")
     try:

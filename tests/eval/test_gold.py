@@ -141,6 +141,8 @@ def test_empty_and_missing_files(tmp_path):
         load_gold(write(tmp_path, ""))
     with pytest.raises(NotFound, match="no such gold file"):
         load_gold(tmp_path / "nope.jsonl")
+    with pytest.raises(NotFound, match="no such gold file"):
+        load_gold(str(tmp_path / "nope.jsonl"))  # a path given as text, as from a script
 
 
 def item(id, type="single"):
