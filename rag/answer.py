@@ -8,9 +8,9 @@ from collections.abc import Callable
 from rag import agreement, instructions, relevance
 from rag.ages import people, read_ages
 from rag.citations import ParsedAnswer, abstention, keeping, parse_answer, render, split_sentences
-from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, asks_difference, choice, choice_sentence,
-                          computed_sentence, is_comparison, option_questions, own_difference, sides, two_sided,
-                          verdict)
+from rag.compare import (COMPARE_HINT, Choice, Owner, Quantity, asks_difference, asks_ratio, choice,
+                          choice_sentence, computed_sentence, is_comparison, option_questions, own_difference, sides,
+                          two_sided, verdict)
 from rag.context import Bodies, lean
 from rag.embedding import Embedder
 from rag.errors import InvalidInput
@@ -103,7 +103,9 @@ def with_computation(question: str, parsed: ParsedAnswer, owner: Owner | None = 
         parsed = without_verdicts(options, parsed)
     elif difference:
         parsed = without_own_differences(parsed)
-    computed = computed_sentence(parsed.sentences) if difference and not parsed.abstained else None
+    if not difference or parsed.abstained:
+        return parsed
+    computed = computed_sentence(parsed.sentences, asks_ratio(question))
     if computed is None:
         return parsed
     sentence, rendered = computed
@@ -235,7 +237,8 @@ class Answerer:
         there for whom a passage speaks of), by doc_id."""
         if self.article_of is None:
             return {}
-        return {doc: "\n".join(c.text for c in self.article_of(doc)) for doc in dict.fromkeys(p.doc_id for p in passages)}
+        docs = dict.fromkeys(p.doc_id for p in passages)
+        return {doc: "\n".join(c.text for c in self.article_of(doc)) for doc in docs}
 
     def _ages(self, question: str, options: Choice | None, passages: list[Passage]) -> ParsedAnswer | None:
         """The answer to a question comparing two people's ages, read by code (rag.ages) from

@@ -70,7 +70,8 @@ def parse_answer(raw: str, passages: list[Passage], question: str = "",
             refused = True
             sentences.append(Sentence(sentence_text, [], False, kind="gap"))
             continue
-        reason = verify.problem(sentence_text, [evidence(passages[i]) for i in cited], question, kin(cited, passages, articles))
+        reason = verify.problem(sentence_text, [evidence(passages[i]) for i in cited], question,
+                                kin(cited, passages, articles))
         if reason:
             best = best_passage(sentence_text, passages, question, articles)
             if best is None:

@@ -5,6 +5,7 @@ the model states each figure with its own citation, and the arithmetic is done h
 quotes the figures instead of computing; `computed_sentence` takes the verified
 sentences and, when they hold exactly two comparable figures from different
 citations, states the difference ("£14m [1] is £4.5m more than £9.5m [2] (computed by Byline)").
+A "how many times more" question gets the ratio instead.
 `choice_sentence` answers an "A or B?" question ("Whose profit rose more: WPP or
 Barclays?") the same way, naming only the option whose figure wins. When the model's
 answer does not give a figure for each option, `option_questions` asks for them one at a
@@ -73,7 +74,7 @@ _STATED = re.compile(r"(?<![\w.])(\d[\d,.]*)\s*(?:%|[a-z£$€]+\s+)?(?:more|les
 def asks_difference(question: str) -> bool:
     """Whether the answer is a difference of two figures: a comparison question, or "how
     many <units> older (longer, ...) than"."""
-    return is_comparison(question) or bool(_DIFFERENCE.search(question))
+    return is_comparison(question) or bool(_DIFFERENCE.search(question)) or asks_ratio(question)
 
 
 def own_difference(sentence: str, quotes: list[str]) -> bool:
@@ -139,15 +140,25 @@ def figures(sentences: list[Sentence]) -> tuple[Quantity, Quantity] | None:
     return None
 
 
-def computed_sentence(sentences: list[Sentence]) -> tuple[Sentence, str] | None:
-    """The difference between exactly two comparable figures cited to different passages:
-    the sentence, and its text with a citation after each figure."""
+# "How many times more did A cost than B?", "how many times as big": a ratio, not a difference
+_RATIO = re.compile(r"\bhow many times (?:more|less|as|bigger|larger|higher|greater|over)\b", re.I)
+
+
+def asks_ratio(question: str) -> bool:
+    return bool(_RATIO.search(question))
+
+
+def computed_sentence(sentences: list[Sentence], ratio: bool = False) -> tuple[Sentence, str] | None:
+    """The difference (or, with `ratio`, the ratio) between exactly two comparable figures
+    cited to different passages: the sentence, and its text with a citation after each figure."""
     pair = figures(sentences)
     if pair is None:
         return None
     big, small = pair
     if big.value == small.value:
         how = "is the same as"
+    elif ratio and small.value > 0:
+        how = f"is {_trim(round(big.value / small.value, 1))} times"
     else:
         how = f"is {_difference(big, small)} more than"
     note = " (computed by Byline)."

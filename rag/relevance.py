@@ -68,7 +68,8 @@ _MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees
 # found the body?") "Which team won: A or B?" names its answer already, so a question with
 # "or" is not held to it either.
 _WANTS_NAME = re.compile(
-    r"(?:^\W*|[,;:.?!]\s+)(?:(?:in|at|on|for|from|to|by|with|of|under|against) )?(?:which|what) (?:(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)"
+    r"(?:^\W*|[,;:.?!]\s+)(?:(?:in|at|on|for|from|to|by|with|of|under|against) )?(?:which|what) "
+    r"(?:(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)"
     r"[\w'-]+ ){0,2}?(?:player|team|club|side|country|company|firm|city|town|party|band|singer|actor|"
     r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
     r"writer|novel|film|album|song|award|prize|judge|lord|peer|official|spokesman|spokeswoman|executive|"

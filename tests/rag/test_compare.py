@@ -1,4 +1,5 @@
-from rag.compare import choice, choice_sentence, computed_sentence, is_comparison, option_questions, quantities
+from rag.compare import (asks_ratio, choice, choice_sentence, computed_sentence, is_comparison, option_questions,
+                          quantities)
 from rag.types import Sentence
 
 
@@ -18,6 +19,16 @@ def test_difference_is_computed_with_a_citation_per_figure():
     sentence, rendered = computed_sentence([claim("Firm A was fined £14m.", 1), claim("Firm B paid £9.5m.", 2)])
     assert rendered == "£14m [1] is £4.5m more than £9.5m [2] (computed by Byline)."
     assert sentence.citations == [1, 2] and sentence.kind == "computed"
+
+
+def test_how_many_times_more_asks_for_a_ratio():
+    q = "Roughly how many times more did the film Alexander cost to make than the game Doom 3?"
+    assert is_comparison(q) and asks_ratio(q)
+    assert not asks_ratio("How many more times did Arsenal win than Chelsea?")  # a difference of counts
+    assert not asks_ratio("How many times had the US blocked the bid?")  # a count
+    assert asks_ratio("How many times as big as Wipro's was Infosys's profit?")
+    said = [claim("Alexander cost $150m (£77m) to make.", 1), claim("Doom 3 cost around $15m (£8.3m).", 2)]
+    assert computed_sentence(said, ratio=True)[1] == "$150m [1] is 10 times $15m [2] (computed by Byline)."
 
 
 def test_percentages_differ_in_points_and_years_are_not_amounts():
