@@ -213,15 +213,21 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
     return None
 
 
+# Days and months are capitalised but name no one ("Who took the Wednesday show?")
+CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+may june july august september october november december""".split())
+
+
 def elsewhere(sentence: str, passages: str, question: str) -> str | None:
     """A sentence that adds a figure or name to someone or something the question names,
     cited to a passage that never names them ("Karen Whitefield represents Bethnal Green
-    and Bow" from a passage about another MP's seat): the passage speaks of someone else."""
+    and Bow" from a passage about another MP's seat): the passage speaks of someone else.
+    A country or a day is not whom a passage speaks of."""
     asked, low = folded(question), folded(passages)
     first = re.match(r"\W*([A-Z][\w'-]*)", sentence)
     said = [*([without_possessive(first.group(1)).strip("'-")] if first else []), *names(sentence)]
     subjects = [n for n in said if present(n.lower(), asked) and n.lower() not in SCENE_NAMES
-                and n.lower() not in STOPWORDS]
+                and n.lower() not in STOPWORDS and n.lower() not in CALENDAR]
     added = [n for n in numbers(sentence) if n not in numbers(question)] \
         + [n for n in names(sentence) if not present(n.lower(), asked)]
     if not subjects or not added or any(present(n.lower(), low) or spelled_out(n, passages) for n in subjects):

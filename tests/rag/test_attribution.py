@@ -123,5 +123,9 @@ def test_a_fact_said_of_someone_the_passage_never_names_is_about_someone_else():
         "the cited passage does not name 'Preston'"
     article = "Last week Preston City Council reported that 14,000 voters were not registered. " + roll
     assert problem("Preston's electoral roll fell by 17.5% over a year.", [roll], q, [article]) is None
+    # a day is no one: "the Wednesday show" need not be named so in the passage
+    shows = "Radio 1\nIn John Peel's old slot, Ras Kwame will host the show in the middle of the week."
+    peel = "Radio 1 split John Peel's slot between three DJs. Who took the Wednesday show?"
+    assert problem("Ras Kwame took the Wednesday show.", [shows], peel) is None
     # a sentence that adds nothing, or one about a country only, is left to the other checks
     assert problem("The electoral roll fell by 17.5% in a year.", [roll], q) is None
