@@ -77,8 +77,8 @@ _WANTS_NAME = re.compile(
     r"runner|presenter|host|designer|referee|captain|candidate|mayor|bank|airline|broadcaster|newspaper|"
     r"website|network|channel|studio|label|agency|regulator|court|university|school|stadium|venue|theatre|"
     r"theater|hall|arena|hotel|hospital|prison|museum|gallery|church|festival|circuit|constituency)\b"
-    r"|^\W*what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
-    r"|^\W*what(?:'s| is| was| are| were)\b[^?]*?\b(?:called|named|known as)\b", re.I)
+    r"|(?:^\W*|[.?!]\s+)what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
+    r"|(?:^\W*|[.?!]\s+)what(?:'s| is| was| are| were)\b[^?]*?\b(?:called|named|known as)\b", re.I)
 _OR = re.compile(r"[:,;\u2013\u2014-]\s.*\bor\b", re.I)  # "...: A or B?", not "which theatre or venue"
 # "In which city ...?" is not answered by a country ("Switzerland" for Basel)
 _WANTS_CITY = re.compile(r"\bwhich (?:city|town|village)\b", re.I)

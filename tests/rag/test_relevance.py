@@ -129,6 +129,8 @@ def test_a_which_question_after_a_sentence_of_context_or_a_preposition_still_nee
     q = "In which Kampala theatre or venue was the play due to be staged?"  # "or" between two nouns is no choice
     assert "names none" in off_question(q, ["The play was due to be staged in Kampala this weekend."])
     assert off_question(q, ["It was due at the National Theatre."]) is None
+    q = "A former virus writer known as 'Benny' quit the scene. What is his real name?"
+    assert "names none" in off_question(q, ["Benny from the virus group."])
 
 
 def test_a_question_about_one_quarter_is_not_answered_by_another():
