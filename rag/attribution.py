@@ -3,7 +3,8 @@
 A sentence can take real words and figures from its passage and still not be stated by it:
 the number counts other things ("Nine embassies" for jobs), the score is another match's,
 the figure is another country's or only a forecast, the year or time of day is not the
-sentence's, or the person it is said of is not the one the passage speaks of. Each check
+sentence's, the person it is said of is not the one the passage speaks of, or the person it
+names holds another kind of role than the one asked for. Each check
 returns why, or None; rag.verify.problem runs them after its own.
 """
 
@@ -233,3 +234,50 @@ def elsewhere(sentence: str, passages: str, question: str) -> str | None:
     if not subjects or not added or any(present(n.lower(), low) or spelled_out(n, passages) for n in subjects):
         return None
     return f"the cited passage does not name {subjects[0]!r}"
+
+
+# Roles a question asks for and a passage gives people, in families whose members one
+# another may answer ("Which Chelsea player?": a striker; "Which coach?": the manager)
+_FAMILIES = [frozenset(f.split()) for f in (
+    "player players captain skipper replacement substitute striker goalkeeper keeper defender midfielder winger "
+    "forward lock prop flanker centre hooker wing batsman bowler",
+    "coach manager boss trainer",
+    "boss chief executive director chairman chairwoman president head manager founder owner",
+    "spokesman spokeswoman official officer representative",
+    "minister secretary chancellor",
+    "journalist reporter editor presenter host correspondent writer columnist",
+    "judge lawyer barrister",
+    "analyst economist")]
+_ROLES = frozenset().union(*_FAMILIES)
+_ASKS_ROLE = re.compile(r"\b(?:which|what) (?:(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)"
+                        r"[\w'-]+ ){0,3}?(" + "|".join(sorted(_ROLES)) + r")\b", re.I)
+
+
+def _roles(words: list[str]) -> set[str]:
+    return {w.lower().strip(".,'\u2019") for w in words} & _ROLES
+
+
+def other_role(sentence: str, cited: Sequence[str], question: str) -> str | None:
+    """A person the sentence names for "Which <role> ...?" whom the passage gives only
+    another kind of role ("Mike Ruddock" for "Which Welsh replacement ...?" from "Wales coach
+    Mike Ruddock"): the words just before the name, or after it and a comma, say who they are."""
+    m = _ASKS_ROLE.search(question)
+    if not m:
+        return None
+    asked = m.group(1).lower()
+    family = set().union(*(f for f in _FAMILIES if asked in f))
+    low_q = folded(question)
+    for n in names(sentence):
+        if present(n.lower(), low_q) or n.lower() in CALENDAR:
+            continue
+        given: set[str] = set()
+        for text in cited:
+            for hit in re.finditer(rf"(?<![\w'-]){re.escape(n)}(?![\w'-])", text):
+                before = re.findall(r"[\w'-]+", text[max(0, hit.start() - 60):hit.start()])[-4:]
+                after = text[hit.end():hit.end() + 80]
+                given |= _roles(before)
+                if after.startswith(","):
+                    given |= _roles(re.findall(r"[\w'-]+", after)[:5])
+        if given and not given & family:
+            return f"the cited passage calls {n} a {sorted(given)[0]}, not a {asked}"
+    return None

@@ -12,7 +12,7 @@ A sentence is shown only when every check passes against the passages it cites:
   number given for "How many <things>?" stands next to those things, a match score is the
   one the passage gives to the match the sentence names, and a figure is not one the
   passage gives only for another country than the question's, nor only as expected or
-  sued for.
+  sued for, and a person named for "Which <role>?" holds a role of that kind.
 
 `problem()` returns the reason a sentence fails, or None. A refusal ("The passages do
 not mention the coach.") is recognised by `is_refusal` and never checked as a claim.
@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 
 from rag.attribution import (SCENE_NAMES, clock_time, detached, elsewhere, hedged, miscounted, misscored,
-                             other_country, other_year)
+                             other_country, other_role, other_year)
 from rag.compare import two_sided
 from rag.prompts import ABSTAIN_PHRASE, EXAMPLE_TEXTS
 from rag.words import content_words, folded, names, normalise, numbers, present, spelled_out, windows
@@ -132,7 +132,7 @@ def problem(sentence: str, cited: Sequence[str], question: str = "", kin: Sequen
         return "the cited passage does not state it"
     return detached(sentence, cited, question) or miscounted(sentence, cited, question) \
         or misscored(sentence, cited, question) or other_country(sentence, cited, question) \
-        or hedged(sentence, cited, question)
+        or hedged(sentence, cited, question) or other_role(sentence, cited, question)
 
 
 def best_span_text(sentence: str, cited: Sequence[str], size: int) -> str:

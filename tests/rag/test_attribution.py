@@ -129,3 +129,17 @@ def test_a_fact_said_of_someone_the_passage_never_names_is_about_someone_else():
     assert problem("Ras Kwame took the Wednesday show.", [shows], peel) is None
     # a sentence that adds nothing, or one about a country only, is left to the other checks
     assert problem("The electoral roll fell by 17.5% in a year.", [roll], q) is None
+
+
+def test_a_person_the_passage_gives_another_kind_of_role_is_not_the_one_asked_for():
+    report = "Wales win\nWales coach Mike Ruddock praised replacement Rhys Williams, 24, who said the Slam was far off."
+    q = "Which Welsh replacement insisted a Grand Slam was the last thing on their minds?"
+    assert problem("Mike Ruddock insisted the Slam was far off.", [report], q) == \
+        "the cited passage calls Ruddock a coach, not a replacement"
+    assert problem("Rhys Williams insisted the Slam was far off.", [report], q) is None
+    # roles of one family answer one another, and a question that asks no role is not held to it
+    chelsea = "Chelsea win\nChelsea striker Didier Drogba scored the only goal."
+    assert problem("Didier Drogba scored the only goal.", [chelsea], "Which Chelsea player scored the goal?") is None
+    assert problem("Didier Drogba scored the only goal.", [chelsea], "Who scored Chelsea's only goal?") is None
+    assert problem("Ruddock holds the position of coach.", [report],
+                   "What position does the Wales official Ruddock hold?") is None  # "official" is no asked role
