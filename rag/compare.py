@@ -273,6 +273,7 @@ def choice_sentence(c: Choice, sentences: list[Sentence],
     more_or_less = "more" if c.wants_larger else "less"
     note = f": {_difference(big, small)} {more_or_less} (computed by Byline)."
     name = win.split(",")[0]
+    name = name[:1].upper() + name[1:]  # "the one Illva bought" opens the answer
     text = f"{name}: {w.text}, against {l.text}{note}"
     rendered = f"{name}: {w.text} [{w.citation}], against {l.text} [{l.citation}]{note}"
     return Sentence(text, [w.citation, l.citation], True, kind="computed"), rendered, lose

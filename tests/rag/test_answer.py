@@ -201,7 +201,7 @@ def test_an_either_or_answer_without_both_figures_asks_for_each_option():
     assert len(llm.calls) == 3 and "".join(streamed) == "The painter Ann Vale sold a canvas [1]."
     asked = [m[-1]["content"].rsplit("Question: ", 1)[1] for m in llm.calls]
     assert asked[1].startswith("Whose work fetched more? Answer for the painter Ann Vale alone")
-    assert a.answer.startswith("the painter Ann Vale: £88,000 [1], against £81,000 [2]: £7,000 more (computed by Byline).")
+    assert a.answer.startswith("The painter Ann Vale: £88,000 [1], against £81,000 [2]: £7,000 more (computed by Byline).")
     assert all(m[-1]["content"].split("Question:")[0] == llm.calls[0][-1]["content"].split("Question:")[0]
                for m in llm.calls)  # the same passages
     assert llm.afters == [None, llm.calls[0], llm.calls[0]]  # follow-ups of the first prompt

@@ -67,6 +67,9 @@ def test_an_either_or_question_names_the_option_whose_figure_wins():
     younger = "Who is younger: Oscars host Chris Rock or Daniel Day-Lewis, who was to get a Berlin award?"
     ages = [claim("Chris Rock, 40, will host the Oscars.", 1), claim("Daniel Day-Lewis, 47, gets the award.", 2)]
     assert choice_sentence(choice(younger), ages)[1] == "Oscars host Chris Rock: 40 [1], against 47 [2]: 7 less (computed by Byline)."
+    stake = "Which stake was bigger: the one Illva bought in Changyu, or the one Shanda bought in Sina?"
+    said = [claim("Illva bought 33% of Changyu.", 1), claim("Shanda bought 20% of Sina.", 2)]
+    assert choice_sentence(choice(stake), said)[1].startswith("The one Illva bought in Changyu: 33% [1]")
 
 
 def test_a_figure_stated_twice_from_the_same_passage_counts_once():
