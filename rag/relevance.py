@@ -138,10 +138,12 @@ def _quarters(text: str) -> set[str]:
 
 
 def _adds(sentence: str, question: str, asked: set[str]) -> bool:
-    """Whether the sentence says anything the question does not: a content word, or a short
-    name or figure ("G7")."""
-    short = {w.lower() for w in re.findall(r"\b[A-Z0-9]\w?\b", sentence)}
-    return bool(content_words(sentence) - content_words(question) or short - asked - {"a", "i"})
+    """Whether the sentence says anything the question does not: a content word, or a name
+    or figure however short or however common a word it is otherwise ("G7", "from May")."""
+    words = re.findall(r"\b[A-Z0-9]\w*", sentence.strip())
+    first = words[0].lower() if words and sentence.strip().startswith(words[0]) else None
+    named = {w.lower() for w in words} - ({first} & STOPWORDS)  # "It ..." opens, "from May" names
+    return bool(content_words(sentence) - content_words(question) or named - asked)
 
 
 def _new_names(sentence: str, asked: set[str]) -> list[str]:

@@ -43,7 +43,9 @@ def test_the_real_a_or_b_questions_are_choice_items_with_the_wrong_option():
     items = [i for path in sorted(GOLD_DIR.glob("*.jsonl")) for i in load_gold(path)]
     a_or_b = {i.id for i in items if i.answerable and ": " in i.question and " or " in i.question}
     choice = {i.id for i in items if i.kind == "choice"}
-    assert a_or_b == choice and len(choice) >= 9
+    # every "...: A or B?" question is a choice item; a choice may also name its options
+    # earlier ("Capriati and Seles both missed it. Which of them had won it more times?")
+    assert a_or_b <= choice and len(a_or_b) >= 9
     assert all(i.must_not_contain for i in items if i.kind == "choice")
 
 

@@ -110,6 +110,7 @@ def test_an_answer_that_only_repeats_the_question_does_not_answer_it():
     assert "only repeats it" in off_question(q, ["The Spectator magazine conducted the interview with Lord Butler."])
     assert off_question(q, ["Boris Johnson conducted it."]) is None
     assert off_question("Which group of countries announced the deals?", ["The G7 countries."]) is None  # a short name
+    assert off_question("From when will the library open on Sundays?", ["It will open on Sundays from May."]) is None
     # a yes/no question, one for what someone said, or an "A or B?", may be answered in its own words
     assert off_question("Did Rutte say the future of Ukraine is in NATO?", ["Rutte said the future of Ukraine is in NATO."]) is None
     assert off_question("What did Rutte say about where Ukraine's future lies?", ["The future of Ukraine is in NATO."]) is None
