@@ -41,7 +41,8 @@ _DAY = re.compile(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|su
                   r"tonight|christmas|new year's)\b", re.I)
 # A question for a yes or no, or for what someone said in words the question may already
 # hold, may be answered in its own words; any other is not answered by repeating it
-_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
+_YES_NO = re.compile(r"(?:^\W*|[.?!]\s+)(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
+                     re.I)
 _ASKS_WORDS = re.compile(r"\b(?:say|says|said|agree|agreed|call|called|describe|described|claim|claimed|tell|told|"
                          r"argue|argued|mean|means|meant)\b", re.I)
 

@@ -113,6 +113,7 @@ def test_an_answer_that_only_repeats_the_question_does_not_answer_it():
     assert off_question("From when will the library open on Sundays?", ["It will open on Sundays from May."]) is None
     # a yes/no question, one for what someone said, or an "A or B?", may be answered in its own words
     assert off_question("Did Rutte say the future of Ukraine is in NATO?", ["Rutte said the future of Ukraine is in NATO."]) is None
+    assert off_question("Rutte spoke in Brussels. Is Ukraine's future in NATO?", ["Ukraine's future is in NATO."]) is None
     assert off_question("What did Rutte say about where Ukraine's future lies?", ["The future of Ukraine is in NATO."]) is None
     assert off_question("Which team won: Chelsea or Arsenal?", ["Chelsea won it."]) is None
 
