@@ -37,7 +37,8 @@ _AMOUNT = re.compile(
 
 # "On what date ...?" asks for a day: "next month" or "in 2005" does not give one
 _WANTS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)\b", re.I)
-_DAY = re.compile(r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+_DAY = re.compile(r"(?<![\d.,])(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?![\d%]|[.,]\d)"  # a day of the month, not 2023
+                  r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
                   r"tonight|christmas|new year's)\b", re.I)
 # A question for a yes or no, or for what someone said in words the question may already
 # hold, may be answered in its own words; any other is not answered by repeating it

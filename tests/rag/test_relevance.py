@@ -121,8 +121,10 @@ def test_an_answer_that_only_repeats_the_question_does_not_answer_it():
 def test_a_date_question_needs_a_day():
     q = "On what exact date was the summit to be held?"
     assert "gives no day" in off_question(q, ["The summit was to be held next month."])
-    for answer in ("It was held on 4 March.", "On Friday.", "December 3."):
+    for answer in ("It was held on 4 March.", "On Friday.", "December 3.", "On the 21st."):
         assert off_question(q, [answer]) is None, answer
+    assert "gives no day" in off_question("On what exact date will the summit open?",
+                                          ["It will open in Vilnius in the summer of 2023."])  # a year is no day
 
 
 def test_a_which_question_after_a_sentence_of_context_or_a_preposition_still_needs_a_name():
