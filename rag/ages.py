@@ -18,10 +18,10 @@ import re
 from rag.citations import ParsedAnswer, citation, render_all
 from rag.compare import CAPITALISED, Choice
 from rag.types import Passage, Sentence
-from rag.words import sentence_spans
+from rag.words import MONTHS, sentence_spans
 
 _GLUE = "of|a|an|the|in|on|at|for|with|by|from|to|and|or|as|his|her|their|its"
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = "|".join(m.capitalize() for m in MONTHS)
 _FORMS = (
     # "Bell, 30, had", "Mr Ebbers, 63, directed", "Brown, who is 42,"
     r"{name}(?:'s)?,\s+(?:who (?:is|was|turns|turned) |aged |now )?(?P<age>\d{{2,3}})"

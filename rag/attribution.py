@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.compare import two_sided
-from rag.words import (CLOCK, STOPWORDS, WINDOW, YEAR, content_words, folded, names, numbers, present,
-                       sentence_spans, spelled_out, stem, windows, without_possessive)
+from rag.words import (CLOCK, MODIFIER, MONTHS, STOPWORDS, WEEKDAYS, WINDOW, YEAR, content_words, folded, names,
+                       numbers, present, sentence_spans, spelled_out, stem, windows, without_possessive)
 
 _HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?(?:of (?:his|her|their|its|the|these|those) )?"
                        r"((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
@@ -215,8 +215,7 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
 
 
 # Days and months are capitalised but name no one ("Who took the Wednesday show?")
-CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
-may june july august september october november december""".split())
+CALENDAR = frozenset(WEEKDAYS + MONTHS)
 
 
 def elsewhere(sentence: str, passages: str, question: str) -> str | None:
@@ -249,8 +248,7 @@ _FAMILIES = [frozenset(f.split()) for f in (
     "judge lawyer barrister",
     "analyst economist")]
 _ROLES = frozenset().union(*_FAMILIES)
-_ASKS_ROLE = re.compile(r"\b(?:which|what) (?:(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)"
-                        r"[\w'-]+ ){0,3}?(" + "|".join(sorted(_ROLES)) + r")\b", re.I)
+_ASKS_ROLE = re.compile(rf"\b(?:which|what) (?:{MODIFIER}){{0,3}}?(" + "|".join(sorted(_ROLES)) + r")\b", re.I)
 
 
 def _roles(words: list[str]) -> set[str]:

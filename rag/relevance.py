@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from rag.attribution import SCENE_NAMES
-from rag.words import CLOCK, NUMBER_WORDS, STOPWORDS, content_words, names
+from rag.words import CLOCK, MODIFIER, MONTHS, NUMBER_WORDS, QUESTION_OPENS, STOPWORDS, WEEKDAYS, content_words, names
 
 _WANTS_COUNT = re.compile(
     r"\bhow (?:much|many|old|big|large|tall|high|low|fast|heavy)\b|\bby how\b"
@@ -29,20 +29,17 @@ _NUMERIC = (r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|one|hundreds?|thousands?|m
             r"quarter|double|doubled|twice|triple|tripled|\w+fold)\b")
 _COUNT = re.compile(_NUMERIC, re.I)
 _AMOUNT = re.compile(
-    _NUMERIC + r"|\b(?:"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
+    _NUMERIC + r"|\b(?:" + "|".join(MONTHS + WEEKDAYS) + r"|yesterday|today|tomorrow|tonight|"
     r"spring|summer|autumn|winter|week|weeks|month|months|year|years|decade|century|ago|last|next|earlier|"
     r"later|recently|soon|now|since|until|before|after|during)\b", re.I)
 
 # "On what date ...?" asks for a day: "next month" or "in 2005" does not give one
 _WANTS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)\b", re.I)
 _DAY = re.compile(r"(?<![\d.,])(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?![\d%]|[.,]\d)"  # a day of the month, not 2023
-                  r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
-                  r"tonight|christmas|new year's)\b", re.I)
+                  r"|\b(?:" + "|".join(WEEKDAYS) + r"|yesterday|today|tomorrow|tonight|christmas|new year's)\b", re.I)
 # A question for a yes or no, or for what someone said in words the question may already
 # hold, may be answered in its own words; any other is not answered by repeating it
-_YES_NO = re.compile(r"(?:^\W*|[.?!]\s+)(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
+_YES_NO = re.compile(QUESTION_OPENS + r"(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
                      re.I)
 _ASKS_WORDS = re.compile(r"\b(?:say|says|said|agree|agreed|call|called|describe|described|claim|claimed|tell|told|"
                          r"argue|argued|mean|means|meant)\b", re.I)
@@ -71,16 +68,15 @@ _MONEY = re.compile(r"[£$€¥]|\b(?:pounds?|dollars?|euros?|yen|francs?|rupees
 # "or" is not held to it either.
 _WANTS_NAME = re.compile(
     r"(?:^\W*|[,;:.?!]\s+)(?:(?:in|at|on|for|from|to|by|with|of|under|against) )?(?:which|what) "
-    r"(?:(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)"
-    r"[\w'-]+ ){0,2}?(?:player|team|club|side|country|company|firm|city|town|party|band|singer|actor|"
+    rf"(?:{MODIFIER}){{0,2}}?(?:player|team|club|side|country|company|firm|city|town|party|band|singer|actor|"
     r"actress|director|minister|politician|leader|chairman|coach|manager|striker|athlete|driver|author|"
     r"writer|novel|film|album|song|award|prize|judge|lord|peer|official|spokesman|spokeswoman|executive|"
     r"boss|chief|president|goalkeeper|keeper|defender|midfielder|winger|jockey|boxer|golfer|sprinter|"
     r"runner|presenter|host|designer|referee|captain|candidate|mayor|bank|airline|broadcaster|newspaper|"
     r"website|network|channel|studio|label|agency|regulator|court|university|school|stadium|venue|theatre|"
     r"theater|hall|arena|hotel|hospital|prison|museum|gallery|church|festival|circuit|constituency)\b"
-    r"|(?:^\W*|[.?!]\s+)what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
-    r"|(?:^\W*|[.?!]\s+)what(?:'s| is| was| are| were)\b[^?]*?\b(?:called|named|known as)\b", re.I)
+    rf"|{QUESTION_OPENS}what(?:'s| is| was| are| were)(?: the| its| his| her| their)?(?: \w+)? names?\b"
+    rf"|{QUESTION_OPENS}what(?:'s| is| was| are| were)\b[^?]*?\b(?:called|named|known as)\b", re.I)
 _OR = re.compile(r"[:,;\u2013\u2014-]\s.*\bor\b", re.I)  # "...: A or B?", not "which theatre or venue"
 # "In which city ...?" is not answered by a country ("Switzerland" for Basel)
 _WANTS_CITY = re.compile(r"\bwhich (?:city|town|village)\b", re.I)

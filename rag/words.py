@@ -11,6 +11,14 @@ from __future__ import annotations
 import re
 
 WINDOW = 2  # consecutive passage sentences a claim may draw on
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+# How questions are read: a question (or a part of one) opens at the start or after a
+# sentence of context; the words before what "which"/"what" asks for are not auxiliaries
+# ("Which Welsh replacement", not "What position does the official")
+QUESTION_OPENS = r"(?:^\W*|[.?!]\s+)"
+MODIFIER = r"(?!(?:did|does|do|was|were|is|are|has|had|have|will|would|could)\b)[\w'-]+ "
 STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been
 being it its this that these those he she they them his her their we our you your i not no do does did
 has have had will would can could should may might must shall said says say about into over than then
