@@ -201,7 +201,7 @@ def detached(sentence: str, cited: Sequence[str], question: str) -> str | None:
     asked = folded(question)
     low = folded("\n".join(cited))
     about = [n.lower() for n in names(sentence) if present(n.lower(), asked) and present(n.lower(), low)]
-    added = ([n for n in numbers(sentence) if n not in numbers(question)]
+    added = ([n for n in sorted(numbers(sentence)) if n not in numbers(question)]  # sorted: one reason every run
              + [n.lower() for n in names(sentence) if not present(n.lower(), asked)])
     headlines = folded("\n".join(text.split("\n", 1)[0] for text in cited))
     if not added or all(n in SCENE_NAMES for n in about) or any(present(n, headlines) for n in about):

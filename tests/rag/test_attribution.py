@@ -12,6 +12,10 @@ def test_an_added_fact_must_stand_next_to_what_the_sentence_says_it_is_about():
     assert "does not say '3' of 'washington'" in problem("The Washington summit was held on December 3.", [passage], q)
     assert problem("Allies met on December 3.", [passage], "When did the allies meet?") is None
     assert problem("Leaders gathered in Washington for a summit.", [passage], "Where did leaders gather?") is None
+    # two detached figures: the reason names the first in order, whatever the process's hash seed
+    prices = "Consoles\nThe PlayStation Portable will be launched soon.\nIt is a rival. Rivals cost $250 (£132)."
+    assert problem("The PlayStation Portable costs $250 (£132).", [prices], "How much is the PlayStation Portable?") \
+        == "the cited passage does not say '132' of 'playstation'"
 
 
 def test_a_fact_is_about_the_subject_its_headline_names_wherever_it_stands():
