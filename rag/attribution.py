@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.compare import two_sided
-from rag.words import (CLOCK, MODIFIER, MONTHS, STOPWORDS, WEEKDAYS, WINDOW, YEAR, content_words, folded, names,
-                       numbers, present, sentence_spans, spelled_out, stem, windows, without_possessive)
+from rag.words import (CLOCK, MODIFIER, MONTHS, WEEKDAYS, WINDOW, YEAR, content_words, folded, names,
+                       numbers, present, sentence_spans, spelled_out, stem, windows)
 
 _HOW_MANY = re.compile(r"\b(?i:how many) (?:more |fewer |extra )?(?:of (?:his|her|their|its|the|these|those) )?"
                        r"((?:[\w'-]+ ){0,3}?)([a-z][\w'-]*s|people|staff)\b")
@@ -224,10 +224,8 @@ def elsewhere(sentence: str, passages: str, question: str) -> str | None:
     and Bow" from a passage about another MP's seat): the passage speaks of someone else.
     A country or a day is not whom a passage speaks of."""
     asked, low = folded(question), folded(passages)
-    first = re.match(r"\W*([A-Z][\w'-]*)", sentence)
-    said = [*([without_possessive(first.group(1)).strip("'-")] if first else []), *names(sentence)]
-    subjects = [n for n in said if present(n.lower(), asked) and n.lower() not in SCENE_NAMES
-                and n.lower() not in STOPWORDS and n.lower() not in CALENDAR]
+    subjects = [n for n in names(sentence, first=True)
+                if present(n.lower(), asked) and n.lower() not in SCENE_NAMES and n.lower() not in CALENDAR]
     added = [n for n in numbers(sentence) if n not in numbers(question)] \
         + [n for n in names(sentence) if not present(n.lower(), asked)]
     if not subjects or not added or any(present(n.lower(), low) or spelled_out(n, passages) for n in subjects):

@@ -98,13 +98,14 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)} | words
 
 
-def names(sentence: str) -> list[str]:
-    """Capitalised words after the first word, possessive dropped, in order."""
+def names(sentence: str, first: bool = False) -> list[str]:
+    """Capitalised words after the first word (with `first`, the first too: "Preston's roll
+    fell" is about Preston), possessive dropped, in order."""
     found = _NAME.findall(sentence)
-    first = re.match(r"\W*(\w+)", sentence)
+    opening = re.match(r"\W*(\w+)", sentence)
     out: list[str] = []
     for i, word in enumerate(found):
-        if i == 0 and first and sentence.find(word) == first.start(1):
+        if i == 0 and not first and opening and sentence.find(word) == opening.start(1):
             continue
         word = without_possessive(word).strip("'\u2019-")
         if word and word.lower() not in STOPWORDS and word not in out:

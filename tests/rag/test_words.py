@@ -19,3 +19,4 @@ def test_names_are_the_capitalised_words_after_the_first():
 def test_verb_forms_and_irregular_pasts_are_one_word():
     assert content_words("Exports rose and grew") == content_words("exports rise and grow")
     assert content_words("Unilever agreed; prices priced") == content_words("Unilever agrees; price pricing")
+    assert names("Rutte's team met Macron.", first=True) == ["Rutte", "Macron"]  # the first word too
